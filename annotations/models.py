@@ -1,0 +1,137 @@
+"""Articles, the spans highlighted in them, and reviewers' labels on those spans.
+
+Integrity lives in the database (named constraints below) and in
+``annotations.labelling``, the one module every span and label write goes
+through; it checks that a span's quote is exactly its slice of the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+EDITORS_GROUP = "Editors"
+NOTE_MAX_LENGTH = 2000
+URL_MAX_LENGTH = 2000
+TITLE_MAX_LENGTH = 300
+BODY_MAX_CHARS = 2_000_000
+
+# Evidence links and article URLs are followed by people: http(s) only, so a
+# `javascript:` or `data:` URL can never become a clickable link.
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class HttpURLField(models.URLField):
+    """A URL that must be http(s); a typed "example.com" means https://example.com."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
+class LabelKind(models.TextChoices):
+    VERIFIED_FACT = "verified_fact", "Verified fact"
+    OFFICIAL_CLAIM = "official_claim", "Official claim"
+    UNSOURCED_SPECULATION = "unsourced_speculation", "Unsourced speculation"
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    outlet = models.CharField("outlet", max_length=200, blank=True)
+    url = HttpURLField("URL", max_length=URL_MAX_LENGTH, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    body = models.TextField(help_text="Canonical plain text; paragraphs separated by a blank line.")
+    # SHA-256 of the canonical body: importing the same text twice finds the first copy.
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The article list and the overview sort newest first.
+            models.Index(fields=["-created_at", "-id"], name="annotations_article_newest"),
+            # The overview filters by outlet.
+            models.Index(fields=["outlet"], name="annotations_article_outlet"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Span(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans")
+    start = models.PositiveIntegerField(help_text="Code point offset into the body (inclusive).")
+    end = models.PositiveIntegerField(help_text="Code point offset into the body (exclusive).")
+    quote = models.TextField(help_text="Exactly body[start:end].")
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spans_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "start", "-end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=F("end")),
+                name="%(app_label)s_%(class)s_start_before_end",
+            ),
+            # Also the index for "this article's spans in reading order".
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="%(app_label)s_%(class)s_unique_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote[:60]} ({self.start}–{self.end})"
+
+
+class Label(models.Model):
+    span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="labels")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels"
+    )
+    kind = models.CharField(max_length=32, choices=LabelKind.choices)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    source_url = HttpURLField("source", max_length=URL_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Audit trail: who changed which label when, before and after.
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["span", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "reviewer"], name="%(app_label)s_%(class)s_one_per_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=LabelKind.values), name="%(app_label)s_%(class)s_known_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.reviewer}"

@@ -1,0 +1,88 @@
+"""The article list, the article page, and creating or editing an article."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from annotations.access import editor_required, is_editor
+from annotations.forms import ArticleForm
+from annotations.models import Article, Label
+from annotations.text import paragraph_ranges
+
+ARTICLES_PER_PAGE = 25
+
+
+def _get_article(article_id: int) -> Article:
+    """Every article is visible to every logged-in user of the newsroom."""
+    return get_object_or_404(Article, pk=article_id)
+
+
+@require_GET
+@login_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = (
+        Article.objects.only("id", "title", "outlet", "published", "created_at")
+        .annotate(span_count=Count("spans", distinct=True))
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    # Label counts in one grouped query for the page, not a second join above.
+    label_counts = dict(
+        Label.objects.filter(span__article__in=[a.id for a in page])
+        .values_list("span__article")
+        .annotate(n=Count("id"))
+    )
+    for article in page:
+        article.label_count = label_counts.get(article.id, 0)
+    return render(
+        request,
+        "annotations/article_list.html",
+        {"page": page, "can_edit": is_editor(request.user)},
+    )
+
+
+@require_GET
+@login_required
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = _get_article(article_id)
+    paragraphs = [article.body[start:end] for start, end in paragraph_ranges(article.body)]
+    return render(
+        request,
+        "annotations/article_detail.html",
+        {"article": article, "paragraphs": paragraphs, "can_edit": is_editor(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def article_create(request: HttpRequest) -> HttpResponse:
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        article = form.save(commit=False)
+        article.created_by = request.user
+        article.save()
+        messages.success(request, f"Saved “{article.title}”. Select text to label it.")
+        return redirect("article_detail", article_id=article.id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "annotations/article_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = _get_article(article_id)
+    form = ArticleForm(request.POST or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("article_detail", article_id=article.id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "annotations/article_form.html", {"form": form, "article": article}, status=status
+    )
