@@ -30,5 +30,10 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The benchmark (bench/RESULTS.md): SQLite in bench/out/, or PostgreSQL when
+# DATABASE_URL names a database it may wipe (its name must contain "bench").
+bench: $(VENV)/.installed
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis
