@@ -54,6 +54,20 @@ def consensus(kinds: Iterable[str]) -> str | None:
     return ranked[0][0]
 
 
+def consensus_of_counts(counts: dict[str, int]) -> str | None:
+    """``consensus`` from ``{kind: number of reviewers}``, as SQL's GROUP BY gives it."""
+    top = None
+    best = tied = 0
+    for kind, n in counts.items():
+        if n > best:
+            top, best, tied = kind, n, False
+        elif n == best:
+            tied = True
+    if top is None:
+        return None
+    return DISPUTED if tied else top
+
+
 @dataclass(frozen=True)
 class Balance:
     """How many characters of an article each category owns.

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from annotations.balance import DISPUTED, KINDS, balance, consensus, percent, verdict
+from collections import Counter
+
+import pytest
+
+from annotations.balance import (
+    DISPUTED,
+    KINDS,
+    balance,
+    consensus,
+    consensus_of_counts,
+    percent,
+    verdict,
+)
 from annotations.models import LabelKind
 
 
@@ -164,3 +176,18 @@ def test_five_thousand_nested_spans_are_swept_exactly():
     assert figures.span_count == 5_000
     # kinds cycle fact, claim, speculation: fact owns i = 0, 3, ..., 4998 (1,667 spans x 2 chars).
     assert figures.chars["verified_fact"] == 1_667 * 2
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        [],
+        ["verified_fact"],
+        ["verified_fact", "official_claim"],
+        ["official_claim", "verified_fact", "official_claim"],
+        ["verified_fact", "verified_fact", "official_claim", "official_claim", "disputed"],
+        ["unsourced_speculation", "official_claim", "verified_fact"],
+    ],
+)
+def test_consensus_from_grouped_counts_is_the_same_rule(kinds):
+    assert consensus_of_counts(dict(Counter(kinds))) == consensus(kinds)
