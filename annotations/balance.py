@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 DISPUTED = "disputed"
@@ -54,18 +54,16 @@ def consensus(kinds: Iterable[str]) -> str | None:
     return ranked[0][0]
 
 
-def consensus_of_counts(counts: dict[str, int]) -> str | None:
-    """``consensus`` from ``{kind: number of reviewers}``, as SQL's GROUP BY gives it."""
-    top = None
-    best = tied = 0
-    for kind, n in counts.items():
-        if n > best:
-            top, best, tied = kind, n, False
-        elif n == best:
-            tied = True
-    if top is None:
+def consensus_of_counts(counts: Sequence[int]) -> str | None:
+    """``consensus`` from the number of reviewers who chose each of ``KINDS``, in order.
+
+    The shape a SQL GROUP BY with one count per kind returns.
+    """
+    best = max(counts)
+    if best == 0:
         return None
-    return DISPUTED if tied else top
+    top = [kind for kind, n in zip(KINDS, counts, strict=True) if n == best]
+    return top[0] if len(top) == 1 else DISPUTED
 
 
 @dataclass(frozen=True)
@@ -111,8 +109,9 @@ def balance(total: int, spans: Iterable[tuple[int, int, str | None]]) -> Balance
     """The balance of an article of ``total`` characters.
 
     ``spans`` are ``(start, end, category)`` with ``category`` a consensus
-    (``None`` for a span without labels, which is ignored). A sweep over the
-    span boundaries with a heap of the open spans: O(n log n) in the spans.
+    (``None`` for a span without labels, which is ignored). Offsets beyond
+    the text (which the database never holds) are clipped to it first. A
+    sweep over the span boundaries with a heap of the open spans: O(n log n).
     """
     chars = dict.fromkeys(CATEGORIES, 0)
     counts = dict.fromkeys(CATEGORIES, 0)
@@ -126,6 +125,27 @@ def balance(total: int, spans: Iterable[tuple[int, int, str | None]]) -> Balance
         if start < end:
             items.append((start, end, category, order))
     items.sort()
+    # Spans that overlap nothing (most of them) own their whole range; only
+    # runs of overlapping spans need the sweep.
+    run: list[tuple[int, int, str, int]] = []
+    run_end = -1
+    for item in items:
+        if item[0] >= run_end and run:
+            _sweep(run, chars)
+            run = []
+        run.append(item)
+        run_end = max(run_end, item[1])
+    if run:
+        _sweep(run, chars)
+    return Balance(total=total, chars=chars, spans=counts)
+
+
+def _sweep(items: list[tuple[int, int, str, int]], chars: dict[str, int]) -> None:
+    """Add to ``chars`` what each category owns in ``items`` (sorted by start)."""
+    if len(items) == 1:
+        start, end, category, _ = items[0]
+        chars[category] += end - start
+        return
     boundaries = sorted({point for start, end, _, _ in items for point in (start, end)})
     # Heap of open spans, innermost first: shortest, then later start, then
     # given last. Spans that have ended are dropped lazily from the top.
@@ -140,7 +160,6 @@ def balance(total: int, spans: Iterable[tuple[int, int, str | None]]) -> Balance
             heapq.heappop(open_spans)
         if open_spans:
             chars[open_spans[0][4]] += there - here
-    return Balance(total=total, chars=chars, spans=counts)
 
 
 def percent(fraction: float) -> str:

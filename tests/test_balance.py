@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotations.balance import (
+    CATEGORIES,
     DISPUTED,
     KINDS,
     balance,
@@ -77,8 +80,8 @@ def test_the_innermost_span_owns_nested_text():
     # A claim 0-40 with speculation 10-20 inside it: the speculation owns its
     # 10 characters, the claim keeps 0-10 and 20-40 = 30. Order of input is irrelevant.
     spans = [(0, 40, "official_claim"), (10, 20, "unsourced_speculation")]
-    for given in (spans, spans[::-1]):
-        figures = balance(50, given)
+    for ordering in (spans, spans[::-1]):
+        figures = balance(50, ordering)
         assert figures.chars["unsourced_speculation"] == 10
         assert figures.chars["official_claim"] == 30
         assert figures.labelled == 40
@@ -185,9 +188,40 @@ def test_five_thousand_nested_spans_are_swept_exactly():
         ["verified_fact"],
         ["verified_fact", "official_claim"],
         ["official_claim", "verified_fact", "official_claim"],
-        ["verified_fact", "verified_fact", "official_claim", "official_claim", "disputed"],
+        ["verified_fact", "verified_fact", "official_claim", "official_claim", "verified_fact"],
+        ["unsourced_speculation", "unsourced_speculation", "official_claim"],
         ["unsourced_speculation", "official_claim", "verified_fact"],
     ],
 )
 def test_consensus_from_grouped_counts_is_the_same_rule(kinds):
-    assert consensus_of_counts(dict(Counter(kinds))) == consensus(kinds)
+    counts = Counter(kinds)
+    assert consensus_of_counts([counts[kind] for kind in KINDS]) == consensus(kinds)
+
+
+def _owner_of_each_character(total, spans):
+    """The rule, character by character: the shortest covering span, then the later start."""
+    owned = dict.fromkeys(CATEGORIES, 0)
+    for ch in range(total):
+        covering = [
+            (end - start, -start, -order, category)
+            for order, (start, end, category) in enumerate(spans)
+            if start <= ch < end and category is not None
+        ]
+        if covering:
+            owned[min(covering)[3]] += 1
+    return owned
+
+
+@given(
+    st.lists(
+        # Spans inside an 80-character text, as the database guarantees.
+        st.tuples(st.integers(0, 79), st.integers(1, 30), st.sampled_from([*CATEGORIES, None])).map(
+            lambda t: (t[0], min(t[0] + t[1], 80), t[2])
+        ),
+        max_size=25,
+    )
+)
+def test_the_sweep_agrees_with_a_character_by_character_count(spans):
+    figures = balance(80, spans)
+    assert figures.chars == _owner_of_each_character(80, spans)
+    assert figures.labelled + figures.unlabelled == 80

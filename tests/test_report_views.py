@@ -420,3 +420,15 @@ def test_overview_queries_do_not_grow_with_articles(
 
     count(3)
     count(60)
+
+
+def test_quotes_and_names_are_escaped_in_the_lists(carol_client, alice, bob):
+    article = Article.objects.create(
+        title="<b>T</b>", body="<img src=x onerror=alert(1)> said 'it'", fingerprint="h" * 64
+    )
+    _label(article, alice, "<img src=x onerror=alert(1)> said 'it'", "verified_fact")
+    _label(article, bob, "<img src=x onerror=alert(1)> said 'it'", "official_claim")
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    assert "<img" not in html and "<b>T" not in html
+    # Once under Disagreements, once under Disputed in the spans by label.
+    assert html.count("&lt;img src=x onerror=alert(1)&gt; said &#x27;it&#x27;") == 2

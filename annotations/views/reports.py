@@ -14,18 +14,20 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from annotations import report_html
 from annotations.agreement import agreement
 from annotations.balance import (
     CATEGORIES,
     CATEGORY_NAMES,
     DISPUTED,
+    KINDS,
     UNSOURCED_SPECULATION,
     VERIFIED_FACT,
     Balance,
@@ -34,7 +36,7 @@ from annotations.balance import (
     consensus_of_counts,
     verdict,
 )
-from annotations.models import Article, Label
+from annotations.models import Article, Label, Span
 
 ARTICLES_PER_PAGE = 50
 UNLABELLED = "unlabelled"
@@ -79,7 +81,7 @@ def bar(figures: Balance) -> list[Segment]:
 # --- One article's report ----------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportLabel:
     reviewer: str
     kind: str
@@ -88,7 +90,7 @@ class ReportLabel:
     source_url: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportSpan:
     start: int
     end: int
@@ -141,6 +143,7 @@ def article_report(request: HttpRequest, article_id: int) -> HttpResponse:
     by_label = {category: [] for category in CATEGORIES}
     for span in spans:
         by_label[span.consensus].append(span)
+    disagreements = [span for span in spans if not span.unanimous]
     agreed = agreement({label.reviewer: label.kind for label in s.labels} for s in spans)
     return render(
         request,
@@ -149,11 +152,19 @@ def article_report(request: HttpRequest, article_id: int) -> HttpResponse:
             "article": article,
             "figures": figures,
             "segments": bar(figures),
+            "bar": report_html.balance_bar(bar(figures)),
             "verdict": verdict(figures),
             "groups": [
-                (category, KIND_NAMES[category], by_label[category]) for category in CATEGORIES
+                (
+                    category,
+                    KIND_NAMES[category],
+                    len(by_label[category]),
+                    report_html.spans_by_label(by_label[category]),
+                )
+                for category in CATEGORIES
             ],
-            "disagreements": [span for span in spans if not span.unanimous],
+            "disagreements": bool(disagreements),
+            "disagreements_html": report_html.disagreements(disagreements),
             "agreement": agreed,
             "reviewers": sorted({label.reviewer for s in spans for label in s.labels}),
         },
@@ -188,29 +199,24 @@ class Summary:
         return self.share(VERIFIED_FACT)
 
     @property
-    def segments(self) -> list[Segment]:
-        return bar(self.figures or balance(self.chars, ()))
+    def bar(self) -> str:
+        return report_html.balance_bar(bar(self.figures or balance(self.chars, ())), mini=True)
 
 
-def _shares(summaries: dict[int, Summary], labels) -> None:
-    """Fill in each summary's balance from one grouped query over ``labels``.
+def _shares(summaries: dict[int, Summary], spans) -> None:
+    """Fill in each summary's balance from one grouped query over ``spans``.
 
-    One row per (span, kind) with the number of reviewers who chose it, read
-    as plain tuples; consensus and the sweep run in Python, per article.
+    One row per span with the number of reviewers who chose each kind (a
+    GROUP BY on the span, read as plain tuples); consensus and the sweep run
+    in Python, per article.
     """
     rows = (
-        labels.order_by()
-        .values_list("span__article_id", "span_id", "span__start", "span__end", "kind")
-        .annotate(n=Count("id"))
+        spans.order_by()
+        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
+        .values_list("article_id", "start", "end", *KINDS)
     )
-    spans: dict[int, tuple[int, int, int, dict[str, int]]] = {}
-    for article_id, span_id, start, end, kind, n in rows:
-        span = spans.get(span_id)
-        if span is None:
-            span = spans[span_id] = (article_id, start, end, {})
-        span[3][kind] = n
     per_article: dict[int, list[tuple[int, int, str | None]]] = defaultdict(list)
-    for article_id, start, end, counts in spans.values():
+    for article_id, start, end, *counts in rows:
         per_article[article_id].append((start, end, consensus_of_counts(counts)))
     for article_id, article_spans in per_article.items():
         summary = summaries.get(article_id)
@@ -256,18 +262,17 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         .annotate(chars=Length("body"))
         .values_list("id", "title", "outlet", "published", "created_at", "chars")
     }
-    labels = Label.objects.all()
+    spans = Span.objects.all()
     if sort.lstrip("-") == "date":
         # Dates are known without labels: only this page's shares are needed.
         ordered = _sorted(list(summaries.values()), sort)
         page = Paginator(ordered, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-        labels = labels.filter(span__article_id__in=[s.id for s in page])
-        _shares(summaries, labels)
+        _shares(summaries, spans.filter(article_id__in=[s.id for s in page]))
     else:
         # Sorting by a share needs every (filtered) article's share first.
         if outlet:
-            labels = labels.filter(span__article__outlet=outlet)
-        _shares(summaries, labels)
+            spans = spans.filter(article__outlet=outlet)
+        _shares(summaries, spans)
         ordered = _sorted(list(summaries.values()), sort)
         page = Paginator(ordered, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     reviewers = dict(
