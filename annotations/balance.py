@@ -62,8 +62,9 @@ def consensus_of_counts(counts: Sequence[int]) -> str | None:
     best = max(counts)
     if best == 0:
         return None
-    top = [kind for kind, n in zip(KINDS, counts, strict=True) if n == best]
-    return top[0] if len(top) == 1 else DISPUTED
+    if counts.count(best) > 1:
+        return DISPUTED
+    return KINDS[counts.index(best)]
 
 
 @dataclass(frozen=True)
