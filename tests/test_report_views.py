@@ -432,3 +432,11 @@ def test_quotes_and_names_are_escaped_in_the_lists(carol_client, alice, bob):
     assert "<img" not in html and "<b>T" not in html
     # Once under Disagreements, once under Disputed in the spans by label.
     assert html.count("&lt;img src=x onerror=alert(1)&gt; said &#x27;it&#x27;") == 2
+
+
+def test_htmx_history_restore_gets_the_whole_page(carol_client, db):
+    # After a cache miss on Back, htmx asks for the page itself, not the fragment.
+    response = carol_client.get(
+        "/reports/?sort=-verified", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
