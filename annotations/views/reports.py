@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -26,7 +26,6 @@ from annotations.agreement import agreement
 from annotations.balance import (
     CATEGORIES,
     CATEGORY_NAMES,
-    DISPUTED,
     KINDS,
     UNSOURCED_SPECULATION,
     VERIFIED_FACT,
@@ -203,7 +202,7 @@ class Summary:
         return report_html.balance_bar(bar(self.figures or balance(self.chars, ())), mini=True)
 
 
-def _shares(summaries: dict[int, Summary], spans) -> None:
+def _shares(summaries: dict[int, Summary], spans: QuerySet[Span]) -> None:
     """Fill in each summary's balance from one grouped query over ``spans``.
 
     One row per span with the number of reviewers who chose each kind (a
@@ -314,8 +313,6 @@ def report_overview(request: HttpRequest) -> HttpResponse:
                     page=page.next_page_number() if page.has_next() else None,
                 ),
             },
-            "unlabelled": UNLABELLED,
-            "disputed": DISPUTED,
         },
     )
     # The same URL answers with the page or the fragment: caches must tell them apart.
