@@ -87,7 +87,7 @@ def build(sizes: Sizes, *, seed: int = 7) -> Dataset:
         long_spans = [
             _span(long_article, start, end)
             for start, end in textgen.span_ranges(
-                rng, long_article.body, sizes.long_spans, max_words=30, nested_share=0.3
+                rng, long_article.body, sizes.long_spans, max_words=24, nested_share=0.3
             )
         ]
         Span.objects.bulk_create(spans + long_spans, batch_size=BATCH)
