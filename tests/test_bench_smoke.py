@@ -83,6 +83,7 @@ def test_harness_measures_every_view(tiny):
 
     figures = {figure["id"]: figure for figure in results["figures"]}
     expected = {"article_page", "label_span", "report", "overview", "overview_by_speculation"}
+    expected.add("overview_cold")
     expected.add("export_rate")
     if connection.vendor == "postgresql":
         expected |= {"copy_rate", "copy_ratio"}

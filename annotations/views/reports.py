@@ -8,13 +8,12 @@ never model instances per label) in a constant number of queries.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -26,16 +25,16 @@ from annotations.agreement import agreement
 from annotations.balance import (
     CATEGORIES,
     CATEGORY_NAMES,
-    KINDS,
     UNSOURCED_SPECULATION,
     VERIFIED_FACT,
     Balance,
     balance,
     consensus,
-    consensus_of_counts,
     verdict,
 )
-from annotations.models import Article, Label, Span
+from annotations.figures import FIELDS as FIGURE_FIELDS
+from annotations.figures import Cached, balances
+from annotations.models import Article, Label
 
 ARTICLES_PER_PAGE = 50
 UNLABELLED = "unlabelled"
@@ -202,27 +201,6 @@ class Summary:
         return report_html.balance_bar(bar(self.figures or balance(self.chars, ())), mini=True)
 
 
-def _shares(summaries: dict[int, Summary], spans: QuerySet[Span]) -> None:
-    """Fill in each summary's balance from one grouped query over ``spans``.
-
-    One row per span with the number of reviewers who chose each kind (a
-    GROUP BY on the span, read as plain tuples); consensus and the sweep run
-    in Python, per article.
-    """
-    rows = (
-        spans.order_by()
-        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
-        .values_list("article_id", "start", "end", *KINDS)
-    )
-    per_article: dict[int, list[tuple[int, int, str | None]]] = defaultdict(list)
-    for article_id, start, end, *counts in rows:
-        per_article[article_id].append((start, end, consensus_of_counts(counts)))
-    for article_id, article_spans in per_article.items():
-        summary = summaries.get(article_id)
-        if summary is not None:
-            summary.figures = balance(summary.chars, article_spans)
-
-
 def _sorted(summaries: list[Summary], sort: str) -> list[Summary]:
     """Newest first by default; articles with nothing labelled sort last by share."""
     descending = sort.startswith("-")
@@ -254,24 +232,30 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.all()
     if outlet:
         articles = articles.filter(outlet=outlet)
-    # The body's length in SQL: the text itself is never fetched here.
-    summaries = {
-        row[0]: Summary(row[0], row[1], row[2], row[3] or row[4].date(), row[5])
-        for row in articles.order_by()
+    # The body's length in SQL: the text itself is never fetched here. Each
+    # article's cached figures come in the same query (annotations.figures).
+    rows = (
+        articles.order_by()
         .annotate(chars=Length("body"))
-        .values_list("id", "title", "outlet", "published", "created_at", "chars")
-    }
-    spans = Span.objects.all()
-    if sort.lstrip("-") == "date":
-        # Dates are known without labels: only this page's shares are needed.
+        .values_list("id", "title", "outlet", "published", "created_at", "chars", *FIGURE_FIELDS)
+    )
+    summaries: dict[int, Summary] = {}
+    cached: dict[int, Cached] = {}
+    for id, title, outlet_name, published, created_at, chars, *cache in rows:
+        summaries[id] = Summary(id, title, outlet_name, published or created_at.date(), chars)
+        cached[id] = Cached(id, chars, *cache)
+    by_date = sort.lstrip("-") == "date"
+    if by_date:
+        # Dates are known without labels: only this page's figures are needed.
         ordered = _sorted(list(summaries.values()), sort)
         page = Paginator(ordered, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-        _shares(summaries, spans.filter(article_id__in=[s.id for s in page]))
+        wanted = [cached[s.id] for s in page]
     else:
-        # Sorting by a share needs every (filtered) article's share first.
-        if outlet:
-            spans = spans.filter(article__outlet=outlet)
-        _shares(summaries, spans)
+        # Sorting by a share needs every (filtered) article's figures first.
+        wanted = list(cached.values())
+    for article_id, figures in balances(wanted).items():
+        summaries[article_id].figures = figures
+    if not by_date:
         ordered = _sorted(list(summaries.values()), sort)
         page = Paginator(ordered, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     reviewers = dict(
