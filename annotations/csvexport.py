@@ -53,35 +53,47 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 ROWS_PER_CHUNK = 500
 
 
+_TRIGGER_STARTS = frozenset(FORMULA_TRIGGERS)
+
+
 def neutralise(text: str) -> str:
     """Prefix an apostrophe when a spreadsheet would read ``text`` as a formula."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    # text[:1] is "" for an empty cell, which is not a trigger.
+    return "'" + text if text[:1] in _TRIGGER_STARTS else text
 
 
 def iso_utc(moment: datetime.datetime) -> str:
     """``2026-11-28T08:55:03Z``: ISO 8601 in UTC, to the second."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not datetime.UTC:
+        moment = moment.astimezone(datetime.UTC)
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
-def cell(value: object, numeric: bool) -> str | int:
-    """One value as the CSV module should write it."""
+def text_cell(value: object) -> str:
+    if value.__class__ is str:
+        return neutralise(value)  # type: ignore[arg-type]
     if value is None:
         return ""
-    # bool is an int subclass, but never a number a spreadsheet should see as one.
-    if numeric and isinstance(value, int) and not isinstance(value, bool):
-        return value
     if isinstance(value, datetime.datetime):
         return iso_utc(value)
-    # Anything else, including a stray string in a numeric column, is text.
     return neutralise(str(value))
+
+
+def number_cell(value: object) -> str | int:
+    # bool is an int subclass, but never a number a spreadsheet should see as one.
+    if value.__class__ is int:
+        return value  # type: ignore[return-value]
+    # Anything else in a numeric column (a bug upstream) is treated as text.
+    return text_cell(value)
+
+
+_CELLS = tuple(number_cell if numeric else text_cell for _, numeric in COLUMNS)
 
 
 def safe_row(row: Sequence[object]) -> list[str | int]:
     if len(row) != len(COLUMNS):
         raise ValueError(f"A row has {len(row)} values; the export has {len(COLUMNS)} columns.")
-    return [cell(value, index in NUMERIC_COLUMNS) for index, value in enumerate(row)]
+    return [cell(value) for cell, value in zip(_CELLS, row, strict=True)]
 
 
 def csv_chunks(

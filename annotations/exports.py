@@ -2,10 +2,10 @@
 
 The admin actions, the per-article download and ``manage.py export_labels``
 all come through here, so they select, order and format labels the same way.
-One query, whatever the number of rows: labels are read as plain tuples in
-chunks, and each row carries its span's label counts (correlated subqueries)
-so the span's consensus is right even when the export holds only some of the
-span's labels (say, one reviewer's).
+Two queries, whatever the number of rows: labels are read as plain tuples in
+chunks, and their spans' label counts in a second stream in the same order, so
+the span's consensus is right even when the export holds only some of the
+span's labels (say, one reviewer's), and memory holds one chunk of each.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.http import StreamingHttpResponse
 
 from annotations.balance import DISPUTED, consensus
@@ -28,7 +27,6 @@ CHUNK_SIZE = 2000
 
 _KIND_NAMES = dict(LabelKind.choices)
 _CONSENSUS_NAMES = {**_KIND_NAMES, DISPUTED: "Disputed"}
-_KINDS = tuple(LabelKind.values)
 
 _FIELDS = (
     "span__article_id",
@@ -79,44 +77,55 @@ def select_labels(
     return labels
 
 
-def _kind_count(kind: str) -> Coalesce:
-    same_span = (
-        Label.objects.filter(span_id=OuterRef("span_id"), kind=kind)
+_ORDER = ("span__article_id", "span__start", "span__end", "span_id")
+
+
+def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
+    """(article id, start, end, span id, kind, number of labels) for the spans ``labels`` touch.
+
+    Counts all of each span's labels, not only the selected ones, in the same
+    span order as ``export_rows`` reads labels, so the two streams can be
+    walked side by side. One grouped query; spans come in through a semi-join.
+    """
+    spans = labels.order_by().values("span_id")
+    return (
+        Label.objects.filter(span_id__in=spans)
         .order_by()
-        .values("span_id")
+        .values_list(*_ORDER, "kind")
         .annotate(n=Count("id"))
-        .values("n")
+        .order_by(*_ORDER, "kind")
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    return Coalesce(Subquery(same_span, output_field=IntegerField()), 0)
 
 
 def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
     """One tuple per label, in the columns of ``annotations.csvexport.COLUMNS``.
 
-    Runs one query (streamed in chunks), ordered by article, then span in
-    reading order, then label. Whatever filters or annotations ``labels``
-    carries, only its WHERE clause matters here.
+    Two queries, each streamed in chunks, whatever the number of rows: the
+    labels ordered by article, then span in reading order, then label; and
+    their spans' label counts in the same span order, for the consensus. Only
+    the WHERE clause of ``labels`` matters: its ordering and any
+    select_related are replaced.
     """
-    counts = {f"n_{kind}": _kind_count(kind) for kind in _KINDS}
-    rows = (
-        labels.order_by()
-        .annotate(**counts)
-        .order_by("span__article_id", "span__start", "span__end", "span_id", "id")
-        .values_list(*_FIELDS, *counts)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    rows = labels.order_by(*_ORDER, "id").values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    counts = _span_kind_counts(labels)
+    pending = next(counts, None)
     last_span: object = None
     span_consensus = ""
     for row in rows:
-        span_id = row[4]
-        if span_id != last_span:
-            # Rows come span by span: work the consensus out once per span.
-            kinds = [repeat(kind, n) for kind, n in zip(_KINDS, row[14:], strict=True)]
-            agreed = consensus(kind for run in kinds for kind in run)
+        if row[4] != last_span:
+            last_span = row[4]
+            span_key = (row[0], row[5], row[6], row[4])
+            # The two queries are not one snapshot: skip spans labelled in between.
+            while pending is not None and pending[:4] < span_key:
+                pending = next(counts, None)
+            kinds: list[str] = []
+            while pending is not None and pending[:4] == span_key:
+                kinds.extend(repeat(pending[4], pending[5]))
+                pending = next(counts, None)
+            agreed = consensus(kinds)
             span_consensus = _CONSENSUS_NAMES.get(agreed, "") if agreed else ""
-            last_span = span_id
-        (article_id, title, outlet, url, span_id, start, end, quote, kind, reviewer) = row[:10]
-        note, source_url, created_at, updated_at = row[10:14]
+        (article_id, title, outlet, url, span_id, start, end, quote, kind) = row[:9]
         yield (
             article_id,
             title,
@@ -129,11 +138,7 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
             _KIND_NAMES.get(kind, kind),
             kind,
             span_consensus,
-            reviewer,
-            note,
-            source_url,
-            created_at,
-            updated_at,
+            *row[9:],
         )
 
 
