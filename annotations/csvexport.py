@@ -71,7 +71,8 @@ def iso_utc(moment: datetime.datetime) -> str:
 
 def text_cell(value: object) -> str:
     if value.__class__ is str:
-        return neutralise(value)  # type: ignore[arg-type]
+        # neutralise(), inlined: this runs for every text cell of every row.
+        return "'" + value if value[:1] in _TRIGGER_STARTS else value  # type: ignore[index,operator,return-value]
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):

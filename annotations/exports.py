@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, Func, QuerySet
 from django.http import StreamingHttpResponse
 
 from annotations.balance import DISPUTED, consensus
@@ -27,6 +27,30 @@ CHUNK_SIZE = 2000
 
 _KIND_NAMES = dict(LabelKind.choices)
 _CONSENSUS_NAMES = {**_KIND_NAMES, DISPUTED: "Disputed"}
+
+
+class IsoUtc(Func):
+    """A timestamp as ``2026-11-28T08:55:03Z`` text, formatted by the database.
+
+    Parsing two datetimes per row into Python only to format them again is a
+    quarter of an export's time. Same truncation to the second as
+    ``csvexport.iso_utc``; other databases return the datetime for it to format.
+    """
+
+    output_field = CharField()
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite stores UTC text; "%%%%" survives both Python formatting steps as "%".
+        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%SZ', %(expressions)s)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+_TIMES = {"created": IsoUtc("created_at"), "updated": IsoUtc("updated_at")}
 
 _FIELDS = (
     "span__article_id",
@@ -41,8 +65,7 @@ _FIELDS = (
     "reviewer__username",
     "note",
     "source_url",
-    "created_at",
-    "updated_at",
+    *_TIMES,
 )
 
 
@@ -107,7 +130,12 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
     the WHERE clause of ``labels`` matters: its ordering and any
     select_related are replaced.
     """
-    rows = labels.order_by(*_ORDER, "id").values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    rows = (
+        labels.annotate(**_TIMES)
+        .order_by(*_ORDER, "id")
+        .values_list(*_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     counts = _span_kind_counts(labels)
     pending = next(counts, None)
     last_span: object = None

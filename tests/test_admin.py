@@ -233,3 +233,47 @@ def test_non_staff_never_get_the_csv(alice_client, carol_client, article, alice,
         # The admin sends anyone who is not staff to its login page.
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_adds_articles_through_the_apps_form(staff_client, staff):
+    response = staff_client.post(
+        "/admin/annotations/article/add/",
+        {
+            "title": "Pasted in the admin",
+            "body": "<p>First&nbsp;para</p><script>x()</script><p>Second</p>",
+            "outlet": "Wire",
+            "url": "",
+            "byline": "",
+            "published": "",
+            "spans-TOTAL_FORMS": "0",
+            "spans-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.body == "First para\n\nSecond"
+    assert article.created_by == staff
+    assert len(article.fingerprint) == 64
+
+
+def test_admin_cannot_change_a_highlighted_body(staff_client, article, alice):
+    _label(article, alice, "Officials", "official_claim")
+    response = staff_client.post(
+        f"/admin/annotations/article/{article.id}/change/",
+        {
+            "title": article.title,
+            "body": "A different text",
+            "outlet": article.outlet,
+            "url": "",
+            "byline": "",
+            "published": "",
+            "spans-TOTAL_FORMS": "1",
+            "spans-INITIAL_FORMS": "1",
+            "spans-0-id": str(article.spans.get().id),
+            "spans-0-article": str(article.id),
+        },
+    )
+    assert response.status_code == 200
+    assert "The text cannot be changed" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body.startswith("Officials say")
