@@ -171,3 +171,8 @@ def test_queries_do_not_grow_with_labels(carol_client, alice, django_assert_num_
             response = carol_client.get(f"/articles/{article.id}/labels.csv")
             content = b"".join(response.streaming_content)
         assert len(parse_csv(content)) == count + 1
+
+
+def test_the_report_page_links_to_the_download(carol_client, article):
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    assert f'<a href="/articles/{article.id}/labels.csv" download>Download CSV</a>' in html
