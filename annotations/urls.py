@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import articles, reports
+from annotations.views import articles, exports, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -11,4 +11,9 @@ urlpatterns = [
     path("articles/<int:article_id>/edit/", articles.article_edit, name="article_edit"),
     path("articles/<int:article_id>/report/", reports.article_report, name="article_report"),
     path("reports/", reports.report_overview, name="report_overview"),
+    path(
+        "articles/<int:article_id>/labels.csv",
+        exports.article_labels_csv,
+        name="article_labels_csv",
+    ),
 ]
