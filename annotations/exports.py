@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from typing import Any
 
-from django.db.models import CharField, Count, Func, QuerySet
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.http import StreamingHttpResponse
 
-from annotations.balance import DISPUTED, consensus
+from annotations.balance import DISPUTED, KINDS, consensus_of_counts
 from annotations.csvexport import csv_chunks
 from annotations.models import Label, LabelKind
 
 # Rows fetched from the database at a time; memory holds about this many.
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 
 _KIND_NAMES = dict(LabelKind.choices)
 _CONSENSUS_NAMES = {**_KIND_NAMES, DISPUTED: "Disputed"}
@@ -103,8 +103,13 @@ def select_labels(
 _ORDER = ("span__article_id", "span__start", "span__end", "span_id")
 
 
+def setup_queries(vendor: str) -> int:
+    """Statements an export runs before its two streamed queries (tests count them)."""
+    return 1 if vendor == "postgresql" else 0
+
+
 def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
-    """(article id, start, end, span id, kind, number of labels) for the spans ``labels`` touch.
+    """(article id, start, end, span id, then a count per kind of ``KINDS``) per span.
 
     Counts all of each span's labels, not only the selected ones, in the same
     span order as ``export_rows`` reads labels, so the two streams can be
@@ -114,9 +119,9 @@ def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
     return (
         Label.objects.filter(span_id__in=spans)
         .order_by()
-        .values_list(*_ORDER, "kind")
-        .annotate(n=Count("id"))
-        .order_by(*_ORDER, "kind")
+        .values_list(*_ORDER)
+        .annotate(**{kind: Count("id", filter=Q(kind=kind)) for kind in KINDS})
+        .order_by(*_ORDER)
         .iterator(chunk_size=CHUNK_SIZE)
     )
 
@@ -147,33 +152,38 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
             # The two queries are not one snapshot: skip spans labelled in between.
             while pending is not None and pending[:4] < span_key:
                 pending = next(counts, None)
-            kinds: list[str] = []
-            while pending is not None and pending[:4] == span_key:
-                kinds.extend(repeat(pending[4], pending[5]))
+            span_consensus = ""
+            if pending is not None and pending[:4] == span_key:
+                span_consensus = _CONSENSUS_NAMES.get(consensus_of_counts(pending[4:]), "")
                 pending = next(counts, None)
-            agreed = consensus(kinds)
-            span_consensus = _CONSENSUS_NAMES.get(agreed, "") if agreed else ""
-        (article_id, title, outlet, url, span_id, start, end, quote, kind) = row[:9]
-        yield (
-            article_id,
-            title,
-            outlet,
-            url,
-            span_id,
-            start,
-            end,
-            quote,
-            _KIND_NAMES.get(kind, kind),
-            kind,
-            span_consensus,
-            *row[9:],
-        )
+        kind = row[8]
+        # Tuples joined in C: this runs once per exported label.
+        yield row[:8] + (_KIND_NAMES.get(kind, kind), kind, span_consensus) + row[9:]
 
 
 def export_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
-    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time."""
-    for chunk in csv_chunks(export_rows(labels)):
-        yield chunk.encode("utf-8")
+    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time.
+
+    On PostgreSQL the rows are read inside a transaction: outside one, Django
+    declares its server-side cursors WITH HOLD, and PostgreSQL then computes
+    and stores the whole result before sending the first row (1.5 s of a
+    200,000-label export, and the same again in a temporary file). Inside
+    one, rows stream as the sort yields them, and both queries see the
+    labels as they were when the export began. SQLite reads in chunks
+    without it, and a transaction there would hold the write lock
+    (``transaction_mode`` IMMEDIATE) for the whole download.
+    """
+    if connection.vendor != "postgresql":
+        for chunk in csv_chunks(export_rows(labels)):
+            yield chunk.encode("utf-8")
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            # A cursor's plan is otherwise chosen for its first 10% of rows; an
+            # export reads them all (0.5 s less for 200,000 labels).
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        for chunk in csv_chunks(export_rows(labels)):
+            yield chunk.encode("utf-8")
 
 
 def export_filename(today: datetime.date, article_id: int | None = None) -> str:

@@ -98,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     from bench import dataset, report
 
     sizes = dataset.Sizes()
-    data = dataset.find(sizes) if args.keep_data else None
+    data = None
+    if args.keep_data:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved on since
+        data = dataset.find(sizes)
     generation = None
     if data is None:
         print("Building the dataset…", flush=True)
