@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -23,7 +24,13 @@ from django_htmx.http import reswap, retarget
 
 from annotations.access import editor_required, is_editor
 from annotations.balance import consensus
-from annotations.highlights import KIND_NAMES, load_spans, paragraphs_html, span_list_html
+from annotations.highlights import (
+    KIND_NAMES,
+    load_spans,
+    paragraphs_html,
+    span_item_html,
+    span_items_html,
+)
 from annotations.labelling import LabelError, change_label, label_span, remove_label
 from annotations.models import Article, Label, LabelKind, Span
 from annotations.segments import touching
@@ -65,7 +72,7 @@ def render_article_page(
     context = {
         "article": article,
         "body_html": mark_safe(paragraphs_html(article.body, spans)),
-        "span_items": mark_safe(span_list_html(article, spans)),
+        "span_items": mark_safe(span_items_html(article, spans)),
         "span_count": len(spans),
         "can_edit": is_editor(request.user),
         "kinds": _kind_buttons(),
@@ -83,19 +90,45 @@ def _kind_buttons() -> list[tuple[str, str, int]]:
 def _changes(
     request: HttpRequest,
     article: Article,
-    where: tuple[int, int],
+    span: Span,
     *,
+    span_was_new: bool = False,
+    span_gone: bool = False,
     panel: SpanPanel | None = None,
     close_panel: bool = False,
 ) -> HttpResponse:
-    """The htmx answer to a write: only the parts of the page that changed, out of band."""
-    spans = load_spans(article)
-    affected = touching(paragraph_ranges(article.body), *where)
+    """The htmx answer to a write on ``span``: only what changed, swapped out of band.
+
+    The paragraphs the span touches (re-cut with every span that touches
+    them), the span's item in the side list (inserted in reading order,
+    replaced or deleted), the count, and the panel when it shows this span.
+    Three queries, however many spans the article has.
+    """
+    ranges = paragraph_ranges(article.body)
+    affected = touching(ranges, span.start, span.end)
+    within = (ranges[affected[0]][0], ranges[affected[-1]][1])
+    spans = load_spans(article, within)
+    summary = spans.get(span.id)
+    if span_gone or summary is None:
+        item = f'<li id="span-item-{span.id}" hx-swap-oob="delete"></li>'
+    elif span_was_new:
+        later = (
+            Span.objects.filter(article=article)
+            .filter(Q(start__gt=span.start) | Q(start=span.start, end__lt=span.end))
+            .order_by("start", "-end", "id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        where = f"beforebegin:#span-item-{later}" if later else "beforeend:#span-items"
+        # Not an inline swap: htmx inserts the wrapper's children, the <li>.
+        item = f'<ol hx-swap-oob="{where}">{span_item_html(article, summary)}</ol>'
+    else:
+        item = span_item_html(article, summary, swap="true")
     context = {
         "article": article,
         "paragraphs": mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
-        "span_items": mark_safe(span_list_html(article, spans)),
-        "span_count": len(spans),
+        "span_item": mark_safe(item),
+        "span_count": Span.objects.filter(article=article).count(),
         "can_edit": is_editor(request.user),
         "kinds": _kind_buttons(),
         "panel": panel,
@@ -148,6 +181,8 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
     from_panel = request.POST.get("from") == "panel"
     try:
         start, end, quote = _selection(request.POST)
+        # Whether the side list already has this span: insert its item, or replace it.
+        span_was_new = not Span.objects.filter(article=article, start=start, end=end).exists()
         label = label_span(
             article=article,
             reviewer=request.user,
@@ -161,7 +196,7 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect("article_detail", article_id=article.id)
     panel = span_panel_for(article, label.span, request.user) if from_panel else None
-    return _changes(request, article, (start, end), panel=panel)
+    return _changes(request, article, label.span, span_was_new=span_was_new, panel=panel)
 
 
 @require_POST
@@ -176,9 +211,8 @@ def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
         return _refuse(request, article, error, PANEL_ERROR)
     if not request.htmx:
         return redirect("span_panel", article_id=article.id, span_id=label.span_id)
-    span = label.span
-    panel = span_panel_for(article, span, request.user)
-    return _changes(request, article, (span.start, span.end), panel=panel)
+    panel = span_panel_for(article, label.span, request.user)
+    return _changes(request, article, label.span, panel=panel)
 
 
 @require_POST
@@ -197,7 +231,7 @@ def label_remove(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
             return redirect("article_detail", article_id=article.id)
         return redirect("span_panel", article_id=article.id, span_id=span.id)
     panel = None if span_gone else span_panel_for(article, span, request.user)
-    return _changes(request, article, (span.start, span.end), panel=panel, close_panel=span_gone)
+    return _changes(request, article, span, span_gone=span_gone, panel=panel, close_panel=span_gone)
 
 
 # --- The span panel --------------------------------------------------------------------
