@@ -204,6 +204,14 @@
     }
   });
 
+  // A panel swapped in takes the focus, so keyboard and screen reader users land in it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "span-panel") {
+      var heading = document.getElementById("span-panel-title");
+      if (heading) heading.focus();
+    }
+  });
+
   // --- Errors ---------------------------------------------------------------
 
   // A refusal (4xx) names its error region through HX-Retarget: swap it there

@@ -222,3 +222,19 @@ def test_keyboard_selection_shortcuts_and_escape(open_as, seed_article):
     assert highlight.inner_text() == "crusade"
     assert Label.objects.get(span__quote="crusade").kind == "unsourced_speculation"
     assert page.errors == []
+
+
+def test_a_refusal_is_shown_in_the_toolbar(open_as, seed_article):
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    drag_select(page, "national crusade")
+    toolbar = page.locator("#label-toolbar")
+    toolbar.wait_for(state="visible")
+    toolbar.get_by_label("Source").fill("javascript:alert(1)")
+    toolbar.get_by_role("button", name="Verified fact", exact=True).click()
+    error = page.locator("#annotate-error")
+    error.get_by_text("must be a web address starting with http").wait_for()
+    assert toolbar.is_visible()
+    assert not Span.objects.filter(quote="national crusade").exists()
+    # The 400 is the only console entry: the browser logs every failed request.
+    assert len(page.errors) == 1 and "400" in page.errors[0]
