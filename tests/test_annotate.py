@@ -327,6 +327,21 @@ def test_panel_lists_every_reviewers_label_with_its_audit_trail(alice_client, ar
     assert html.count("Remove my label") == 1
 
 
+def test_panel_queries_do_not_grow_with_reviewers_or_changes(
+    alice_client, article, alice, bob, carol, django_assert_num_queries
+):
+    label = _label(article, alice, "Officials say", "official_claim")
+    span = label.span
+    # session, user, article, span, labels with reviewers, history with users, editor check
+    with django_assert_num_queries(7):
+        alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX)
+    _label(article, bob, "Officials say", "verified_fact", note="One")
+    _label(article, bob, "Officials say", "verified_fact", note="Two")
+    with django_assert_num_queries(7):
+        html = alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX).content.decode()
+    assert "note: One → Two" in html
+
+
 def test_panel_without_htmx_is_the_page_with_the_panel_open(carol_client, article, alice):
     _label(article, alice, "Officials say", "official_claim")
     span = Span.objects.get()

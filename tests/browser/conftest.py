@@ -88,15 +88,7 @@ def open_as(browser, live_server) -> Iterator[Callable[[User], object]]:
         contexts.append(context)
         page = context.new_page()
         page.errors = []
-
-        def on_console(message) -> None:
-            # The app has no favicon; Chromium's automatic request is not the page's.
-            if message.type == "error" and not message.location.get("url", "").endswith(
-                "/favicon.ico"
-            ):
-                page.errors.append(message.text)
-
-        page.on("console", on_console)
+        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         return page
 
