@@ -12,7 +12,7 @@ so a 5,000-span article is cut in a few milliseconds.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -65,23 +65,29 @@ def split(ranges: Sequence[tuple[int, int]], spans: Iterable[SpanTuple]) -> list
     if not ranges:
         return out
     ordered_points = sorted(points)
-    # The spans covering the current point, kept sorted outermost first.
-    active: list[tuple[tuple[int, int, int], int]] = []
-    keys: dict[int, tuple[tuple[int, int, int], int]] = {}
+    # The spans covering the current point, sorted outermost first: their sort
+    # keys, and their ids in the same order (copied into each segment as is).
+    active: list[tuple[int, int, int]] = []
+    active_ids: list[int] = []
+    keys: dict[int, tuple[int, int, int]] = {}
     covering: tuple[int, ...] = ()
     index = 0
     range_start, range_end = ranges[0]
     for a, b in zip(ordered_points, ordered_points[1:], strict=False):
         changed = False
         for span_id in ends.get(a, ()):
-            active.remove(keys.pop(span_id))
+            at = active.index(keys.pop(span_id))
+            del active[at]
+            del active_ids[at]
             changed = True
         for span in starts.get(a, ()):
-            entry = keys[span[0]] = (_nesting_key(span), span[0])
-            insort(active, entry)
+            key = keys[span[0]] = _nesting_key(span)
+            at = bisect(active, key)
+            active.insert(at, key)
+            active_ids.insert(at, span[0])
             changed = True
         if changed:
-            covering = tuple(span_id for _, span_id in active)
+            covering = tuple(active_ids)
         while range_end <= a:
             index += 1
             if index == len(ranges):

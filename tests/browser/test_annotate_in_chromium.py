@@ -151,6 +151,29 @@ def test_a_second_reviewer_disagrees_and_the_span_shows_disputed(open_as, seed_a
     assert page.errors == []
 
 
+def test_a_click_on_nested_highlights_opens_the_innermost_span(open_as, seed_article):
+    _label_phrase(seed_article, "alice", "unsourced_speculation")
+    start = seed_article.body.index("two million")
+    label_span(
+        article=seed_article,
+        reviewer=_user("bob"),
+        start=start,
+        end=start + len("two million"),
+        quote="two million",
+        kind="official_claim",
+    )
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    panel = page.locator("#span-panel")
+    page.locator("#article-body mark.hl-nested", has_text="two million").click()
+    panel.locator(".panel-quote", has_text="two million").wait_for()
+    assert panel.locator(".panel-quote").inner_text() == "two million"
+    mark(page, "One version").click()
+    panel.locator(".panel-quote", has_text="One version").wait_for()
+    assert panel.locator(".panel-quote").inner_text() == PHRASE
+    assert page.errors == []
+
+
 def test_offsets_are_exact_past_emoji_and_combining_marks(open_as, emoji_article):
     page = open_as(_user("alice"))
     page.goto(f"/articles/{emoji_article.id}/")
@@ -175,7 +198,8 @@ def test_offsets_are_exact_past_emoji_and_combining_marks(open_as, emoji_article
 def test_a_selection_may_cross_paragraphs(open_as, emoji_article):
     page = open_as(_user("alice"))
     page.goto(f"/articles/{emoji_article.id}/")
-    drag_select(page, "reservists", "One version")
+    # Starting on the space before "reservists": the selection is trimmed.
+    drag_select(page, " reservists", "One version")
     page.keyboard.press("2")
     page.locator("#span-items li").wait_for()
     quote = "reservists were called up.\n\nOne version"
