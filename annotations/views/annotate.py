@@ -3,7 +3,7 @@
 Writes go through ``annotations.labelling``; a ``LabelError`` becomes its
 status and message, shown in the toolbar or the panel. An htmx write answers
 with only what changed, swapped out of band: the paragraphs the span touches,
-the span list, and the panel when it is open. Without htmx every write
+the span's item in the side list, and the panel when it is open. Without htmx every write
 redirects back to the page, and every refusal renders the page with the message.
 """
 
@@ -69,6 +69,7 @@ def render_article_page(
 ) -> HttpResponse:
     """The whole article page: highlighted body, span list, toolbar, optional panel."""
     spans = load_spans(article)
+    # Built by annotations.highlights, which escapes every piece of text.
     context = {
         "article": article,
         "body_html": mark_safe(paragraphs_html(article.body, spans)),
@@ -195,7 +196,7 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
         return _refuse(request, article, error, PANEL_ERROR if from_panel else TOOLBAR_ERROR)
     if not request.htmx:
         return redirect("article_detail", article_id=article.id)
-    panel = span_panel_for(article, label.span, request.user) if from_panel else None
+    panel = span_panel_for(label.span, request.user) if from_panel else None
     return _changes(request, article, label.span, span_was_new=span_was_new, panel=panel)
 
 
@@ -211,7 +212,7 @@ def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
         return _refuse(request, article, error, PANEL_ERROR)
     if not request.htmx:
         return redirect("span_panel", article_id=article.id, span_id=label.span_id)
-    panel = span_panel_for(article, label.span, request.user)
+    panel = span_panel_for(label.span, request.user)
     return _changes(request, article, label.span, panel=panel)
 
 
@@ -230,7 +231,7 @@ def label_remove(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
         if span_gone:
             return redirect("article_detail", article_id=article.id)
         return redirect("span_panel", article_id=article.id, span_id=span.id)
-    panel = None if span_gone else span_panel_for(article, span, request.user)
+    panel = None if span_gone else span_panel_for(span, request.user)
     return _changes(request, article, span, span_gone=span_gone, panel=panel, close_panel=span_gone)
 
 
@@ -300,7 +301,7 @@ def _audit_trails(span: Span) -> dict[int, list[AuditEntry]]:
     return trails
 
 
-def span_panel_for(article: Article, span: Span, user: Any) -> SpanPanel:
+def span_panel_for(span: Span, user: Any) -> SpanPanel:
     """Every reviewer's label on ``span`` with its audit trail. Two queries."""
     labels = list(span.labels.select_related("reviewer").order_by("created_at", "id"))
     trails = _audit_trails(span)
@@ -336,7 +337,7 @@ def span_panel(request: HttpRequest, article_id: int, span_id: int) -> HttpRespo
     """The panel for one span: a fragment for htmx, else the page with the panel open."""
     article = _get_article(article_id)
     span = get_object_or_404(Span, pk=span_id, article=article)
-    panel = span_panel_for(article, span, request.user)
+    panel = span_panel_for(span, request.user)
     if request.htmx:
         context = {"article": article, "panel": panel, "kinds": _kind_buttons()}
         return render(request, f"{TEMPLATE}#span_panel", context)
