@@ -139,6 +139,13 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    // Enter in a note or source field would submit with the first button,
+    // silently choosing "Verified fact": the label must be chosen explicitly.
+    if (event.key === "Enter" && event.target.matches &&
+        event.target.matches("#label-toolbar input, .label-form input")) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === "Escape") {
       if (toolbarOpen()) hideToolbar();
       else closePanel();
