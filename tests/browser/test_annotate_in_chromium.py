@@ -255,6 +255,9 @@ def test_a_refusal_is_shown_in_the_toolbar(open_as, seed_article):
     toolbar = page.locator("#label-toolbar")
     toolbar.wait_for(state="visible")
     toolbar.get_by_label("Source").fill("javascript:alert(1)")
+    toolbar.get_by_label("Source").press("Enter")  # does not pick a label for the editor
+    page.wait_for_timeout(200)
+    assert page.locator("#annotate-error").inner_text() == ""
     toolbar.get_by_role("button", name="Verified fact", exact=True).click()
     error = page.locator("#annotate-error")
     error.get_by_text("must be a web address starting with http").wait_for()
