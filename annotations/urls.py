@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import annotate, articles
+from annotations.views import annotate, articles, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -21,4 +21,6 @@ urlpatterns = [
         name="label_remove",
     ),
     path("articles/<int:article_id>/spans/<int:span_id>/", annotate.span_panel, name="span_panel"),
+    path("articles/<int:article_id>/report/", reports.article_report, name="article_report"),
+    path("reports/", reports.report_overview, name="report_overview"),
 ]
