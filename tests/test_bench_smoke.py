@@ -77,7 +77,6 @@ def test_extra_labels_for_the_memory_run_come_out_again(tiny):
     assert Label.objects.count() == before
 
 
-@pytest.mark.xfail(strict=True, reason="the views of issues 3-5 are not merged yet")
 def test_harness_measures_every_view(tiny):
     results = measure(tiny, runs=1, browser=False, memory=False)
 
