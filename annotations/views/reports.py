@@ -128,7 +128,7 @@ def _report_spans(article: Article) -> list[ReportSpan]:
             span = spans[span_id] = ReportSpan(start=start, end=end, quote=quote)
         span.labels.append(ReportLabel(reviewer, kind, KIND_NAMES[kind], note, source_url))
     for span in spans.values():
-        span.consensus = consensus(label.kind for label in span.labels)
+        span.consensus = consensus([label.kind for label in span.labels])
     return list(spans.values())
 
 
