@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.http import StreamingHttpResponse
 
-from annotations.balance import DISPUTED, KINDS, consensus_of_counts
+from annotations.balance import DISPUTED, KINDS, consensus, consensus_of_counts
 from annotations.csvexport import csv_chunks
 from annotations.models import Label, LabelKind
 
@@ -126,14 +126,18 @@ def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
     )
 
 
-def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
+def export_rows(
+    labels: QuerySet[Label], *, whole_spans: bool = False
+) -> Iterator[tuple[object, ...]]:
     """One tuple per label, in the columns of ``annotations.csvexport.COLUMNS``.
 
     Two queries, each streamed in chunks, whatever the number of rows: the
     labels ordered by article, then span in reading order, then label; and
     their spans' label counts in the same span order, for the consensus. Only
     the WHERE clause of ``labels`` matters: its ordering and any
-    select_related are replaced.
+    select_related are replaced. With ``whole_spans`` (the caller knows
+    ``labels`` holds every label of each span it touches: whole articles or
+    outlets) the consensus comes from the rows themselves, in one query.
     """
     rows = (
         labels.annotate(**_TIMES)
@@ -141,6 +145,9 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
         .values_list(*_FIELDS)
         .iterator(chunk_size=CHUNK_SIZE)
     )
+    if whole_spans:
+        yield from _with_own_consensus(rows)
+        return
     counts = _span_kind_counts(labels)
     pending = next(counts, None)
     last_span: object = None
@@ -161,7 +168,30 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
         yield row[:8] + (_KIND_NAMES.get(kind, kind), kind, span_consensus) + row[9:]
 
 
-def export_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
+def _with_own_consensus(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
+    """``export_rows`` when ``rows`` hold every label of each span they touch.
+
+    A span's rows are consecutive, so its consensus comes from its own rows:
+    no second query. Holds one span's rows at a time.
+    """
+    span_rows: list[tuple[Any, ...]] = []
+    for row in rows:
+        if span_rows and row[4] != span_rows[0][4]:
+            yield from _finish_span(span_rows)
+            span_rows = []
+        span_rows.append(row)
+    if span_rows:
+        yield from _finish_span(span_rows)
+
+
+def _finish_span(rows: list[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
+    agreed = _CONSENSUS_NAMES.get(consensus([row[8] for row in rows]), "")
+    for row in rows:
+        kind = row[8]
+        yield row[:8] + (_KIND_NAMES.get(kind, kind), kind, agreed) + row[9:]
+
+
+def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterator[bytes]:
     """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time.
 
     On PostgreSQL the rows are read inside a transaction: outside one, Django
@@ -174,7 +204,7 @@ def export_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
     (``transaction_mode`` IMMEDIATE) for the whole download.
     """
     if connection.vendor != "postgresql":
-        for chunk in csv_chunks(export_rows(labels)):
+        for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
             yield chunk.encode("utf-8")
         return
     with transaction.atomic(savepoint=False):
@@ -182,7 +212,7 @@ def export_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
             # A cursor's plan is otherwise chosen for its first 10% of rows; an
             # export reads them all (0.5 s less for 200,000 labels).
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        for chunk in csv_chunks(export_rows(labels)):
+        for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
             yield chunk.encode("utf-8")
 
 
@@ -196,9 +226,13 @@ def utc_today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
-def csv_response(labels: QuerySet[Label], filename: str) -> StreamingHttpResponse:
+def csv_response(
+    labels: QuerySet[Label], filename: str, *, whole_spans: bool = False
+) -> StreamingHttpResponse:
     """Stream the export: rows are read and written as the client downloads."""
-    response = StreamingHttpResponse(export_bytes(labels), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        export_bytes(labels, whole_spans=whole_spans), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Editorial judgements: no shared cache may keep a copy.
     response["Cache-Control"] = "private, no-store"

@@ -36,7 +36,7 @@ def test_a_span_labelled_between_the_two_queries_does_not_shift_consensus(
 
     def with_a_newcomer(labels):
         # A span the label query never saw, ordered before every other one.
-        yield (article.id, 0, 5, 10**9, "verified_fact", 1)
+        yield (article.id, 0, 5, 10**9, 1, 0, 0)  # one verified fact
         yield from real(labels)
 
     monkeypatch.setattr(exports, "_span_kind_counts", with_a_newcomer)
@@ -54,3 +54,24 @@ def test_select_labels_by_article_outlet_and_date(article, alice):
     assert exports.select_labels(article_ids=[article.id + 1]).count() == 0
     assert exports.select_labels(outlet="Desk Daily").count() == 1
     assert exports.select_labels(outlet="Desk").count() == 0
+
+
+def test_whole_spans_give_the_same_rows_in_one_query(
+    article, alice, bob, django_assert_num_queries
+):
+    _label(article, alice, 0, 9, "official_claim")
+    _label(article, bob, 0, 9, "verified_fact")
+    _label(article, bob, 0, 4, "verified_fact")
+    _label(article, alice, 14, 17, "unsourced_speculation")
+    labels = exports.select_labels(article_ids=[article.id])
+    expected = list(exports.export_rows(labels))
+    # the labels, with each span's consensus worked out from its own rows
+    with django_assert_num_queries(1):
+        rows = list(exports.export_rows(labels, whole_spans=True))
+    assert rows == expected
+    assert [row[10] for row in rows] == [
+        "Verified fact",
+        "Disputed",
+        "Disputed",
+        "Unsourced speculation",
+    ]
