@@ -162,6 +162,7 @@ def peak_memory(label_total: int, runs: int = 1) -> Figure:
         "MB",
         peaks,
         target=PEAK_MEMORY_MB,
-        note="Max RSS of the whole process (Python, Django, the driver and the export).",
+        note="Peak resident size (VmHWM) of a fresh process: Python, Django, the driver and "
+        "the export; extra.raise_mb is the export's own share.",
         extra={"raise_mb": raises, "rows_per_s": rates, "labels": label_total},
     )
