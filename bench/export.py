@@ -98,7 +98,9 @@ def export_figures(runs: int) -> tuple[list[Figure], list[QueryCount], dict]:
     from annotations.exports import export_bytes, select_labels
 
     first = Label.objects.order_by("span__article_id").values_list("span__article_id", flat=True)[0]
-    small, _ = count_queries(lambda: b"".join(export_bytes(select_labels(article_ids=[first]))))
+    small, _ = count_queries(
+        lambda: b"".join(export_bytes(select_labels(article_ids=[first]), whole_spans=True))
+    )
     counts = [
         QueryCount(
             "CSV export (all labels)",

@@ -81,6 +81,7 @@ def _get_figure(
     figure = Figure(id, title, "ms", time_runs(lambda n: get(), runs), target=target)
     figure.extra["url"] = url
     figure.extra["bytes"] = len(client.get(url).content)
+    get(small_url)  # warm, as the full-size request is: caches must not count
     queries, _ = count_queries(get)
     small, _ = count_queries(lambda: get(small_url))
     return figure, QueryCount(title, url, queries, small_url, small)

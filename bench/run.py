@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -113,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         generation = time.perf_counter() - began
     print(f"Dataset ready ({generation or 0:.0f} s): {data.as_dict()}", flush=True)
 
+    load_before = os.getloadavg()[0]
     results = measure(data, runs=args.runs, browser=not args.no_browser, memory=not args.no_memory)
+    results["notes"].append(
+        f"Load average (1 min) on the 2 cores: {load_before:.1f} when measuring began, "
+        f"{os.getloadavg()[0]:.1f} at the end; other work on the machine slows every figure."
+    )
     results.update(
         date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         machine=report.machine(),
