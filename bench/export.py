@@ -104,7 +104,7 @@ def export_figures(runs: int) -> tuple[list[Figure], list[QueryCount], dict]:
     counts = [
         QueryCount(
             "CSV export (all labels)",
-            "export_bytes(select_labels())",
+            "export_bytes(select_labels(), whole_spans=True)",
             queries,
             f"article {first} only",
             small,

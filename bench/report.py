@@ -90,6 +90,10 @@ def render(everything: dict) -> str:
         "median of the runs, with the fastest (min) and slowest (max). "
         "Run it again with `make bench` (SQLite) or "
         "`DATABASE_URL=postgres://…/sourcemark_bench make bench` (PostgreSQL).",
+        "",
+        "The 2 cores are shared with whatever else runs; each run records the load average. "
+        "Under load the medians rise while the minimums stay near the quiet figures: read a "
+        "FAIL whose min passes, with a high load noted, as contention rather than the app.",
     ]
     for vendor in sorted(everything, key=lambda v: DATABASE_ORDER.index(v)):
         lines += ["", *_render_run(everything[vendor])]
