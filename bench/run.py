@@ -41,7 +41,13 @@ def measure(
     figures, counts = pages.server_figures(data, runs)
     notes: list[str] = []
     if browser:
-        figures.insert(1, _browser_figure(data, runs))
+        try:
+            figures.insert(1, _browser_figure(data, runs))
+        except Exception as error:  # no Chromium, say: the other figures still count
+            reason = f"Chromium run failed: {type(error).__name__}: {str(error)[:200]}"
+            figures.insert(
+                1, Unavailable("article_page_browser", "Article page in Chromium", reason)
+            )
     export_info: dict = {}
     if export.available():
         export_figures, export_counts, export_info = export.export_figures(runs)
