@@ -10,3 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("annotations.urls")),
 ]
+
+# A request over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before any view: say so plainly.
+handler400 = "annotations.views.errors.bad_request"
