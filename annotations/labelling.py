@@ -112,17 +112,20 @@ def label_span(
                         "created_by": reviewer,
                     },
                 )
+                # A new label's history row names its reviewer (and, in a request,
+                # the logged-in user, who is the same person).
                 label, created = Label.objects.get_or_create(
                     span=span,
                     reviewer=reviewer,
                     defaults={"kind": kind, "note": note, "source_url": source_url},
                 )
                 if not created:
-                    _update(label, kind, note, source_url)
+                    _update(label, reviewer, kind, note, source_url)
                 return label
         except IntegrityError:
             # The span was removed (its last label deleted) between our read and
-            # our insert, or a twin request won the race: read again.
+            # our insert, or a twin request won the race: everything above is
+            # rolled back; read again.
             if attempt == _RACE_RETRIES:
                 raise
     raise AssertionError("unreachable")
@@ -132,7 +135,7 @@ def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: s
     """Change ``user``'s own label; anyone else's is refused."""
     _check_owner(label, user)
     kind, note, source_url = clean_label_fields(kind, note, source_url)
-    _update(label, kind, note, source_url)
+    _update(label, user, kind, note, source_url)
     return label
 
 
@@ -145,6 +148,7 @@ def remove_label(label: Label, user: Any) -> bool:
     with transaction.atomic():
         # Lock the span so a label added at this moment is not orphaned by our delete.
         span = Span.objects.select_for_update().get(pk=label.span_id)
+        _record_author(label, user)
         label.delete()
         if not span.labels.exists():
             span.delete()
@@ -157,8 +161,15 @@ def _check_owner(label: Label, user: Any) -> None:
         raise NotYours("This is another reviewer's label: only they can change or remove it.")
 
 
-def _update(label: Label, kind: str, note: str, source_url: str) -> None:
+def _record_author(label: Label, user: Any) -> None:
+    """Name ``user`` in the audit trail even outside a request (seeds, commands);
+    in a request it is the logged-in user anyway."""
+    label._history_user = user  # read by django-simple-history
+
+
+def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> None:
     if (label.kind, label.note, label.source_url) == (kind, note, source_url):
         return  # Nothing changed: no write, no audit entry.
     label.kind, label.note, label.source_url = kind, note, source_url
+    _record_author(label, user)
     label.save(update_fields=["kind", "note", "source_url", "updated_at"])
