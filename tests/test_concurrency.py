@@ -18,6 +18,7 @@ from django.db import connection, connections
 
 from annotations.labelling import label_span, remove_label
 from annotations.models import Label, Span
+from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 pytestmark = [
     # serialized_rollback restores the Editors group (a data migration) that the

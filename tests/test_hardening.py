@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from annotations.models import Article
+from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 

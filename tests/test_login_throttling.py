@@ -9,14 +9,9 @@ from axes.models import AccessAttempt
 from django.db.models import F
 
 from newsroom.client_ip import address_from_meta
+from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 ATTACKER = "203.0.113.7"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Many logins per test: a cheap hasher keeps the module fast (set before users are made).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _login(client, username, password, address=ATTACKER):
