@@ -11,6 +11,7 @@ from tests.hostile import PAYLOADS, URLS, executable_parts
     "html",
     [
         "<p><script>alert(1)</script></p>",
+        '<script type="module">alert(1)</script>',
         '<script src="https://evil.example/x.js"></script>',
         "<img src=x onerror=alert(1)>",
         '<a href=" JaVa&#x09;Script:alert(1)">x</a>',
@@ -30,7 +31,8 @@ def test_the_check_passes_the_apps_own_kind_of_page():
     html = (
         '<html><head><script src="/static/django-htmx/htmx.min.js" defer></script></head>'
         '<body hx-headers=\'{"X-CSRFToken": "t"}\'><a href="/articles/1/">&lt;script&gt;</a>'
-        '<svg><rect width="38%"></rect></svg><p title="x onerror=alert(1)">ok</p></body></html>'
+        '<svg><rect width="38%"></rect></svg><p title="x onerror=alert(1)">ok</p>'
+        '<script id="data" type="application/json">{"a": "\\u003Cscript"}</script></body></html>'
     )
     assert executable_parts(html) == []
 

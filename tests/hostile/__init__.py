@@ -37,6 +37,7 @@ URLS = [HostileUrl(**entry) for entry in _CORPUS["urls"]]
 _FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"}
 _DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
+_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 # Browsers ignore whitespace and control characters inside a URL scheme.
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -55,8 +56,10 @@ class _Scanner(HTMLParser):
         if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             self.problems.append(f"meta refresh: {where[:120]}")
         if tag == "script":
-            self._in_script = True
-            if not values.get("src", "").startswith("/static/"):
+            # A data block (json_script's application/json) is never run.
+            runs = values.get("type", "").lower() in _SCRIPT_TYPES
+            self._in_script = runs
+            if runs and not values.get("src", "").startswith("/static/"):
                 self.problems.append(f"script not from /static/: {where[:120]}")
         for name, value in values.items():
             if name.startswith("on") or name.startswith("hx-on"):
