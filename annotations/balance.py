@@ -1,15 +1,44 @@
-"""Consensus, balance and agreement figures. Pure: no Django imports.
+"""Consensus and balance figures. Pure: no Django imports.
 
 Fed plain data (kinds as strings, spans as tuples), so the report, the CSV
 export and the benchmark all compute the same figures the same way.
+
+The rules, stated once (the report page and the README repeat them):
+
+* **Consensus**: the label most reviewers chose; a tie at the top is
+  ``"disputed"``. A span nobody labelled has no consensus and counts nowhere.
+* **Denominator**: every code point of the canonical body, the blank line
+  between paragraphs included (a span may cross a paragraph break and then
+  covers it, so numerator and denominator count the same characters and the
+  shares add up to 100%).
+* **Overlaps**: each character belongs to at most one category. Where spans
+  overlap, the innermost span owns the characters: the shortest one; between
+  spans of equal length, the one starting later; between identical ranges
+  (impossible in the database, which keeps one span per range), the one given
+  last. The annotate page also picks the innermost span on a click.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 DISPUTED = "disputed"
+VERIFIED_FACT = "verified_fact"
+OFFICIAL_CLAIM = "official_claim"
+UNSOURCED_SPECULATION = "unsourced_speculation"
+# The label kinds (annotations.models.LabelKind, repeated here to stay pure; a
+# test checks they match) and every category a labelled character can have.
+KINDS = (VERIFIED_FACT, OFFICIAL_CLAIM, UNSOURCED_SPECULATION)
+CATEGORIES = (*KINDS, DISPUTED)
+CATEGORY_NAMES = {
+    VERIFIED_FACT: "verified fact",
+    OFFICIAL_CLAIM: "official claim",
+    UNSOURCED_SPECULATION: "unsourced speculation",
+    DISPUTED: "disputed",
+}
 
 
 def consensus(kinds: Iterable[str]) -> str | None:
@@ -23,3 +52,145 @@ def consensus(kinds: Iterable[str]) -> str | None:
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return DISPUTED
     return ranked[0][0]
+
+
+def consensus_of_counts(counts: Sequence[int]) -> str | None:
+    """``consensus`` from the number of reviewers who chose each of ``KINDS``, in order.
+
+    The shape a SQL GROUP BY with one count per kind returns.
+    """
+    best = max(counts)
+    if best == 0:
+        return None
+    if counts.count(best) > 1:
+        return DISPUTED
+    return KINDS[counts.index(best)]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How many characters of an article each category owns.
+
+    ``chars`` maps every category in ``CATEGORIES`` to the characters it owns
+    (overlaps resolved, see the module docstring); ``spans`` to the number of
+    spans whose consensus it is.
+    """
+
+    total: int
+    chars: dict[str, int] = field(default_factory=dict)
+    spans: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def labelled(self) -> int:
+        return sum(self.chars.values())
+
+    @property
+    def unlabelled(self) -> int:
+        return self.total - self.labelled
+
+    @property
+    def span_count(self) -> int:
+        return sum(self.spans.values())
+
+    def share(self, category: str) -> float:
+        """Share of the whole article, 0..1; 0 for an empty article."""
+        return self.chars.get(category, 0) / self.total if self.total else 0.0
+
+    @property
+    def unlabelled_share(self) -> float:
+        return self.unlabelled / self.total if self.total else 0.0
+
+    def share_of_labelled(self, category: str) -> float | None:
+        """Share of the labelled text, 0..1; ``None`` when nothing is labelled."""
+        labelled = self.labelled
+        return self.chars.get(category, 0) / labelled if labelled else None
+
+
+def balance(total: int, spans: Iterable[tuple[int, int, str | None]]) -> Balance:
+    """The balance of an article of ``total`` characters.
+
+    ``spans`` are ``(start, end, category)`` with ``category`` a consensus
+    (``None`` for a span without labels, which is ignored). Offsets beyond
+    the text (which the database never holds) are clipped to it first. A
+    sweep over the span boundaries with a heap of the open spans: O(n log n).
+    """
+    chars = dict.fromkeys(CATEGORIES, 0)
+    counts = dict.fromkeys(CATEGORIES, 0)
+    # (start, end, category, input order) of the labelled spans, clipped to the text.
+    items = []
+    for order, (start, end, category) in enumerate(spans):
+        if category is None:
+            continue
+        counts[category] += 1
+        start, end = max(start, 0), min(end, total)
+        if start < end:
+            items.append((start, end, category, order))
+    items.sort()
+    # Spans that overlap nothing (most of them) own their whole range; only
+    # runs of overlapping spans need the sweep.
+    run: list[tuple[int, int, str, int]] = []
+    run_end = -1
+    for item in items:
+        if item[0] >= run_end and run:
+            _sweep(run, chars)
+            run = []
+        run.append(item)
+        run_end = max(run_end, item[1])
+    if run:
+        _sweep(run, chars)
+    return Balance(total=total, chars=chars, spans=counts)
+
+
+def _sweep(items: list[tuple[int, int, str, int]], chars: dict[str, int]) -> None:
+    """Add to ``chars`` what each category owns in ``items`` (sorted by start)."""
+    if len(items) == 1:
+        start, end, category, _ = items[0]
+        chars[category] += end - start
+        return
+    boundaries = sorted({point for start, end, _, _ in items for point in (start, end)})
+    # Heap of open spans, innermost first: shortest, then later start, then
+    # given last. Spans that have ended are dropped lazily from the top.
+    open_spans: list[tuple[int, int, int, int, str]] = []
+    next_item = 0
+    for here, there in zip(boundaries, boundaries[1:], strict=False):
+        while next_item < len(items) and items[next_item][0] == here:
+            start, end, category, order = items[next_item]
+            heapq.heappush(open_spans, (end - start, -start, -order, end, category))
+            next_item += 1
+        while open_spans and open_spans[0][3] <= here:
+            heapq.heappop(open_spans)
+        if open_spans:
+            chars[open_spans[0][4]] += there - here
+
+
+def percent(fraction: float) -> str:
+    """``0.3849`` -> ``"38%"``; a non-zero share below 0.5% shows as ``"<1%"``."""
+    if 0 < fraction < 0.005:
+        return "<1%"
+    return f"{round(fraction * 100)}%"
+
+
+def verdict(figures: Balance) -> str:
+    """One sentence an editor can quote; shares are of the labelled text.
+
+    Categories are named largest first and those with no text are left out,
+    e.g. "38% of the labelled text is unsourced speculation; 12% is verified
+    fact. Labels cover 40% of the article."
+    """
+    if figures.total == 0:
+        return "This article has no text."
+    if figures.labelled == 0:
+        return "Nothing in this article is labelled yet."
+    present = sorted(
+        (c for c in CATEGORIES if figures.chars[c]),
+        key=lambda c: (-figures.chars[c], CATEGORIES.index(c)),
+    )
+    parts = []
+    for index, category in enumerate(present):
+        share = percent(figures.share_of_labelled(category) or 0.0)
+        name = CATEGORY_NAMES[category]
+        parts.append(
+            f"{share} of the labelled text is {name}" if index == 0 else f"{share} is {name}"
+        )
+    coverage = percent(figures.labelled / figures.total)
+    return f"{'; '.join(parts)}. Labels cover {coverage} of the article."

@@ -1,0 +1,114 @@
+"""The report's long lists, built in Python rather than in a template loop.
+
+An article with 5,000 spans has 5,000 list items; Django's template engine
+spends about 0.3 ms on each, a joined list of escaped strings a few µs. Every
+value that came from a user goes through ``escape`` (the standard library's,
+which escapes ``& < > " '`` as Django's does, without its lazy-string
+wrapper); nothing else is interpolated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from html import escape
+from typing import Protocol
+
+from django.utils.safestring import SafeString, mark_safe
+
+
+class LabelLike(Protocol):
+    reviewer: str
+    kind: str
+    name: str
+    note: str
+    source_url: str
+
+
+class SpanLike(Protocol):
+    quote: str
+    consensus: str | None
+    labels: Sequence[LabelLike]
+
+    @property
+    def consensus_name(self) -> str: ...
+
+
+@cache
+def _kind(kind: str, name: str) -> str:
+    # A handful of kinds: each tag is built once.
+    return f'<span class="kind kind-{escape(kind)}">{escape(name)}</span>'
+
+
+def spans_by_label(spans: Iterable[SpanLike]) -> SafeString:
+    """One ``<li>`` per span: the quote, then each reviewer's label, note and source."""
+    parts = []
+    for span in spans:
+        labels = []
+        for label in span.labels:
+            line = f'<li><span class="reviewer">{escape(label.reviewer)}</span>: {_kind(label.kind, label.name)}'
+            if label.note:
+                line += f' — <span class="note">{escape(label.note)}</span>'
+            if label.source_url:
+                line += (
+                    f' — <a href="{escape(label.source_url)}" '
+                    'rel="noopener noreferrer nofollow">source</a>'
+                )
+            labels.append(line + "</li>")
+        parts.append(
+            f'<li class="span-item"><blockquote class="quote">{escape(span.quote)}</blockquote>'
+            f'<ul class="labels">{"".join(labels)}</ul></li>'
+        )
+    return mark_safe("\n".join(parts))
+
+
+def disagreements(spans: Iterable[SpanLike]) -> SafeString:
+    """One ``<li>`` per span: the quote, how it counts, and who chose what."""
+    parts = []
+    for span in spans:
+        if span.consensus == "disputed":
+            counted = "<strong>Disputed</strong>"
+        else:
+            counted = (
+                f"Counted as <strong>{escape(span.consensus_name.lower())}</strong> (majority)"
+            )
+        choices = ", ".join(
+            f"{escape(label.reviewer)} chose {_kind(label.kind, label.name.lower())}"
+            for label in span.labels
+        )
+        parts.append(
+            f'<li class="span-item"><blockquote class="quote">{escape(span.quote)}</blockquote>'
+            f'<p class="verdict-line">{counted}: {choices}.</p></li>'
+        )
+    return mark_safe("\n".join(parts))
+
+
+class SegmentLike(Protocol):
+    category: str
+    name: str
+    x: str
+    width: str
+    share: str
+    chars: int
+
+
+def balance_bar(segments: Iterable[SegmentLike], *, mini: bool = False) -> SafeString:
+    """One stacked bar as inline SVG; widths are attributes, as the CSP forbids styles.
+
+    The fills are the patterns of ``_report_bar_defs.html``, once per page.
+    """
+    segments = list(segments)
+    described = ", ".join(f"{s.name} {s.share}" for s in segments)
+    rects = "".join(
+        f'<rect class="seg seg-{escape(s.category)}" x="{escape(s.x)}" y="0" '
+        f'width="{escape(s.width)}" height="100%" fill="url(#fill-{escape(s.category)})">'
+        f"<title>{escape(s.name)}: {escape(s.share)}</title></rect>"
+        for s in segments
+        if s.chars
+    )
+    css = "bar bar-mini" if mini else "bar"
+    return mark_safe(
+        f'<svg class="{css}" role="img" aria-label="{escape(described)}" '
+        f'preserveAspectRatio="none">{rects}'
+        '<rect class="bar-frame" x="0" y="0" width="100%" height="100%" fill="none"/></svg>'
+    )
