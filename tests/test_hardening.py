@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from annotations.labelling import label_span
 from annotations.models import Article
 from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
@@ -92,8 +93,21 @@ INLINE_STYLE = re.compile(r"<[a-z][^>]*\sstyle=|<style", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\s(on[a-z]+|hx-on[:a-z-]*)=", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("url", ["/login/", "/", "/articles/new/", "/articles/{id}/"])
-def test_pages_have_nothing_the_csp_would_block(alice_client, article, url):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/login/",
+        "/",
+        "/articles/new/",
+        "/articles/{id}/",
+        "/articles/{id}/edit/",
+        "/articles/{id}/report/",
+        "/reports/",
+    ],
+)
+def test_pages_have_nothing_the_csp_would_block(alice_client, article, alice, bob, url):
+    for reviewer, kind in ((alice, "verified_fact"), (bob, "official_claim")):
+        label_span(article=article, reviewer=reviewer, start=0, end=9, quote="Officials", kind=kind)
     html = alice_client.get(url.format(id=article.id)).content.decode()
     assert not INLINE_SCRIPT.search(html)
     assert not INLINE_STYLE.search(html)

@@ -119,7 +119,47 @@ MATRIX = [
         (302, 200, 200, 200, 200),
         label="without htmx",
     ),
+    Endpoint("article_report", "GET", "/articles/{article}/report/", (302, 200, 200, 200, 200)),
+    Endpoint("report_overview", "GET", "/reports/", (302, 200, 200, 200, 200)),
+    Endpoint(
+        "article_labels_csv", "GET", "/articles/{article}/labels.csv", (302, 200, 200, 200, 200)
+    ),
     Endpoint("admin:index", "GET", "/admin/", (302, 302, 302, 302, 200)),
+    Endpoint(
+        "admin:annotations_article_changelist",
+        "GET",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+    ),
+    Endpoint(
+        "admin:annotations_span_changelist",
+        "GET",
+        "/admin/annotations/span/",
+        (302, 302, 302, 302, 200),
+    ),
+    Endpoint(
+        "admin:annotations_label_history",
+        "GET",
+        "/admin/annotations/label/{label}/history/",
+        (302, 302, 302, 302, 200),
+    ),
+    # The CSV admin actions: staff only.
+    Endpoint(
+        "admin:annotations_label_changelist",
+        "POST",
+        "/admin/annotations/label/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_csv", "_selected_action": "{label}"},
+        label="CSV action",
+    ),
+    Endpoint(
+        "admin:annotations_article_changelist",
+        "POST",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_csv", "_selected_action": "{article}"},
+        label="CSV action",
+    ),
     Endpoint(
         "admin:annotations_label_changelist",
         "GET",
