@@ -83,3 +83,35 @@ def test_each_reviewer_has_their_own_trail(article, alice, bob):
         "+",
         "-",
     ]
+
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_writes_through_the_app_record_the_logged_in_editor(alice_client, article, alice):
+    fields = {"start": "0", "end": "9", "quote": "Officials", "kind": "official_claim"}
+    assert alice_client.post(f"/articles/{article.id}/labels/", fields, **HX).status_code == 200
+    label = Label.objects.get()
+    change = {"kind": "verified_fact", "note": "Ministry release", "source_url": ""}
+    url = f"/articles/{article.id}/labels/{label.id}/"
+    assert alice_client.post(url, change, **HX).status_code == 200
+    assert alice_client.post(url + "remove/", {}, **HX).status_code == 200
+    rows = Label.history.filter(id=label.id).order_by("history_date", "history_id")
+    assert [(r.history_type, r.kind, r.history_user) for r in rows] == [
+        ("+", "official_claim", alice),
+        ("~", "verified_fact", alice),
+        ("-", "verified_fact", alice),
+    ]
+
+
+def test_the_trail_is_shown_in_the_span_panel_and_the_admin(
+    alice_client, staff_client, article, alice
+):
+    label = _officials(article, alice)
+    change_label(label, alice, kind="verified_fact", note="Ministry release", source_url="")
+    panel = alice_client.get(f"/articles/{article.id}/spans/{label.span_id}/", **HX)
+    assert "Official claim → Verified fact" in panel.content.decode()
+    history = staff_client.get(f"/admin/annotations/label/{label.id}/history/")
+    html = history.content.decode()
+    assert history.status_code == 200
+    assert "alice" in html and "Ministry release" in html

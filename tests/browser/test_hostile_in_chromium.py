@@ -15,14 +15,14 @@ from django.test import Client
 
 from annotations.ingest import ArticleData, fingerprint, save_article
 from annotations.labelling import LabelError, label_span
-from annotations.models import EDITORS_GROUP, Article
+from annotations.models import EDITORS_GROUP, Article, Label
 from annotations.seeding import create_demo_accounts
 from annotations.text import canonicalize
 from tests.hostile import PAYLOADS, URLS, executable_parts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Each payload sets this flag or opens a dialog if it ever runs.
+# Every payload that fits a note; each opens a dialog (alert) if it ever runs.
 SHOWN = [p for p in PAYLOADS if "\x00" not in p.text and len(p.text) <= 2000]
 HOSTILE_NAME = '<img src=x onerror=alert("username")>'
 
@@ -133,6 +133,25 @@ def test_no_payload_runs_on_the_app_pages(open_without_csp, hostile_world):
     assert HOSTILE_NAME not in page.locator("#span-panel").inner_html()  # shown escaped
     assert HOSTILE_NAME in page.locator("#span-panel").inner_text()
     assert executable_parts(page.content()) == []
+
+
+def test_no_payload_runs_on_the_reports_or_in_the_admin(open_without_csp, hostile_world):
+    page = open_without_csp(User.objects.get(username="admin"))
+    article, span = hostile_world["article"], hostile_world["span"]
+    label = Label.objects.filter(span__article_id=article).first()
+    for url in [
+        f"/articles/{article}/report/",
+        "/reports/",
+        "/admin/annotations/article/",
+        f"/admin/annotations/article/{article}/change/",
+        "/admin/annotations/span/",
+        f"/admin/annotations/span/{span}/change/",
+        "/admin/annotations/label/",
+        f"/admin/annotations/label/{label.id}/change/",
+        f"/admin/annotations/label/{label.id}/history/",
+        "/admin/auth/user/",
+    ]:
+        _visit(page, url)
 
 
 def test_no_payload_runs_for_the_hostile_username(open_without_csp, hostile_world):
