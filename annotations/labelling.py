@@ -112,8 +112,8 @@ def label_span(
                         "created_by": reviewer,
                     },
                 )
-                # A new label's history row names its reviewer (and, in a request,
-                # the logged-in user, who is the same person).
+                # A new label's history row holds its reviewer; in a request,
+                # history_user is the logged-in user, the same person.
                 label, created = Label.objects.get_or_create(
                     span=span,
                     reviewer=reviewer,
@@ -146,7 +146,10 @@ def remove_label(label: Label, user: Any) -> bool:
     """
     _check_owner(label, user)
     with transaction.atomic():
-        # Lock the span so a label added at this moment is not orphaned by our delete.
+        # Lock the span: of two reviewers removing its last two labels at once, the
+        # second waits, sees the first's delete and removes the span. A label being
+        # added right now either committed first (we see it and keep the span) or
+        # fails its deferred foreign key at commit, and label_span retries on a new span.
         span = Span.objects.select_for_update().get(pk=label.span_id)
         _record_author(label, user)
         label.delete()
