@@ -352,7 +352,9 @@ class Editor(threading.Thread):
             {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
             expect=(302,),
         )
-        self.csrf = self.cookies.get("csrftoken", "")
+        # Where the login redirects: its <body hx-headers> holds the token htmx sends.
+        landing = self.request("article list", "GET", "/")
+        self.csrf = re.search(r'"X-CSRFToken": "([^"]+)"', landing).group(1)
         self.logged_in = True
 
     def run(self) -> None:
