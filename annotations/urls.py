@@ -2,13 +2,30 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import articles, reports
+from annotations.views import annotate, articles, exports, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
     path("articles/<int:article_id>/", articles.article_detail, name="article_detail"),
     path("articles/<int:article_id>/edit/", articles.article_edit, name="article_edit"),
+    path("articles/<int:article_id>/labels/", annotate.label_create, name="label_create"),
+    path(
+        "articles/<int:article_id>/labels/<int:label_id>/",
+        annotate.label_change,
+        name="label_change",
+    ),
+    path(
+        "articles/<int:article_id>/labels/<int:label_id>/remove/",
+        annotate.label_remove,
+        name="label_remove",
+    ),
+    path("articles/<int:article_id>/spans/<int:span_id>/", annotate.span_panel, name="span_panel"),
     path("articles/<int:article_id>/report/", reports.article_report, name="article_report"),
     path("reports/", reports.report_overview, name="report_overview"),
+    path(
+        "articles/<int:article_id>/labels.csv",
+        exports.article_labels_csv,
+        name="article_labels_csv",
+    ),
 ]

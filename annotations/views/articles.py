@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from annotations.access import editor_required, is_editor
 from annotations.forms import ArticleForm
 from annotations.models import Article, Label
-from annotations.text import paragraph_ranges
+from annotations.views import annotate
 
 ARTICLES_PER_PAGE = 25
 
@@ -50,13 +50,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = _get_article(article_id)
-    paragraphs = [article.body[start:end] for start, end in paragraph_ranges(article.body)]
-    return render(
-        request,
-        "annotations/article_detail.html",
-        {"article": article, "paragraphs": paragraphs, "can_edit": is_editor(request.user)},
-    )
+    # The highlighted page is the annotate module's: it owns the body's rendering.
+    return annotate.render_article_page(request, _get_article(article_id))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,252 @@
+// Annotating an article: turn a text selection into code point offsets and
+// show the label toolbar; open a highlight's panel on click. htmx sends the
+// requests and swaps the server-rendered answer; nothing is rendered here.
+//
+// Offsets are Unicode code points into the canonical body. The DOM counts
+// UTF-16 units, so every length below goes through codePoints(). Each <p> of
+// the body carries its own code point range in data-start / data-end.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-annotate]");
+  if (!root) return;
+  var body = root.querySelector("[data-article-body]");
+  var toolbar = document.getElementById("label-toolbar");
+
+  function codePoints(text) {
+    return Array.from(text);
+  }
+
+  function paragraphs() {
+    return Array.prototype.slice.call(body.querySelectorAll("p[data-start]"));
+  }
+
+  // The code point offset of a DOM boundary point, or null outside the body.
+  // A point between paragraphs snaps forward (a start) or back (an end).
+  function offsetOf(node, offset, isEnd) {
+    var element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    var p = element && element.closest("p[data-start]");
+    if (p && body.contains(p)) {
+      var range = document.createRange();
+      range.setStart(p, 0);
+      range.setEnd(node, offset);
+      return Number(p.dataset.start) + codePoints(range.toString()).length;
+    }
+    var all = paragraphs();
+    if (!all.length) return null;
+    var point = document.createRange();
+    point.setStart(node, offset);
+    for (var i = 0; i < all.length; i++) {
+      // 1: the paragraph starts after the point.
+      if (point.comparePoint(all[i], 0) === 1) {
+        if (!isEnd) return Number(all[i].dataset.start);
+        return i === 0 ? Number(all[0].dataset.start) : Number(all[i - 1].dataset.end);
+      }
+    }
+    return Number(all[all.length - 1].dataset.end);
+  }
+
+  // The canonical text between two offsets, read back from the paragraphs
+  // (paragraphs are joined by a blank line in the canonical text).
+  function textBetween(start, end) {
+    var pieces = [];
+    paragraphs().forEach(function (p) {
+      var lo = Number(p.dataset.start);
+      var hi = Number(p.dataset.end);
+      if (hi <= start || lo >= end) return;
+      var chars = codePoints(p.textContent);
+      pieces.push(chars.slice(Math.max(start, lo) - lo, Math.min(end, hi) - lo).join(""));
+    });
+    return pieces.join("\n\n");
+  }
+
+  // The selection as {start, end, quote}, trimmed of white space; null when
+  // it is empty or lies outside the article body.
+  function currentSelection() {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+    var range = selection.getRangeAt(0);
+    if (!range.intersectsNode(body)) return null;
+    var inside = function (node) { return body.contains(node); };
+    var start = inside(range.startContainer)
+      ? offsetOf(range.startContainer, range.startOffset, false)
+      : offsetOf(body, 0, false);
+    var end = inside(range.endContainer)
+      ? offsetOf(range.endContainer, range.endOffset, true)
+      : offsetOf(body, body.childNodes.length, true);
+    if (start === null || end === null || start >= end) return null;
+    var chars = codePoints(textBetween(start, end));
+    var head = 0;
+    var tail = chars.length;
+    while (head < tail && /\s/.test(chars[head])) head++;
+    while (tail > head && /\s/.test(chars[tail - 1])) tail--;
+    if (head === tail) return null;
+    return {
+      start: start + head,
+      end: start + tail,
+      quote: chars.slice(head, tail).join(""),
+      rect: range.getBoundingClientRect(),
+    };
+  }
+
+  // --- The toolbar --------------------------------------------------------
+
+  function toolbarOpen() {
+    return toolbar && !toolbar.hidden;
+  }
+
+  function hideToolbar() {
+    if (toolbar) toolbar.hidden = true;
+  }
+
+  function showToolbar(picked) {
+    toolbar.elements.start.value = picked.start;
+    toolbar.elements.end.value = picked.end;
+    toolbar.elements.quote.value = picked.quote;
+    var error = document.getElementById("annotate-error");
+    if (error) error.textContent = "";
+    toolbar.hidden = false;
+    // CSSOM, not an inline style attribute: allowed by the page's CSP.
+    var top = picked.rect.bottom + window.scrollY + 8;
+    var left = Math.max(8, Math.min(picked.rect.left + window.scrollX,
+      window.scrollX + document.documentElement.clientWidth - toolbar.offsetWidth - 8));
+    toolbar.style.top = top + "px";
+    toolbar.style.left = left + "px";
+  }
+
+  function update() {
+    if (!toolbar) return;
+    var picked = currentSelection();
+    if (picked) showToolbar(picked);
+    else hideToolbar();
+  }
+
+  function fromControls(target) {
+    return (toolbar && toolbar.contains(target)) ||
+      target.closest && target.closest("#span-panel, input, textarea, select, button, a");
+  }
+
+  document.addEventListener("mouseup", function (event) {
+    if (fromControls(event.target)) return;
+    // The selection settles after mouseup (a plain click collapses it).
+    window.setTimeout(update, 0);
+  });
+
+  document.addEventListener("keyup", function (event) {
+    if (fromControls(event.target)) return;
+    if (event.key === "Escape" || /^[0-9]$/.test(event.key)) return;
+    update();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    // Enter in a note or source field would submit with the first button,
+    // silently choosing "Verified fact": the label must be chosen explicitly.
+    if (event.key === "Enter" && event.target.matches &&
+        event.target.matches("#label-toolbar input, .label-form input")) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "Escape") {
+      if (toolbarOpen()) hideToolbar();
+      else closePanel();
+      return;
+    }
+    if (!toolbarOpen() || event.ctrlKey || event.metaKey || event.altKey) return;
+    var typing = event.target.closest && event.target.closest("input, textarea, select");
+    if (typing) return;
+    var button = toolbar.querySelector('[data-key="' + event.key + '"]');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  if (toolbar) {
+    toolbar.addEventListener("click", function (event) {
+      if (event.target.closest("[data-toolbar-close]")) hideToolbar();
+    });
+    toolbar.addEventListener("htmx:afterRequest", function (event) {
+      // Not detail.successful: a refusal we swapped into the toolbar counts as "successful".
+      if (event.detail.xhr.status >= 300) return;
+      hideToolbar();
+      toolbar.reset();
+      window.getSelection().removeAllRanges();
+    });
+  }
+
+  // --- The span panel -----------------------------------------------------
+
+  function openPanel(spanId) {
+    window.htmx.ajax("GET", root.dataset.spanUrl + spanId + "/", {
+      target: "#span-panel",
+      swap: "outerHTML",
+    });
+  }
+
+  function closePanel() {
+    var panel = document.getElementById("span-panel");
+    if (panel) panel.hidden = true;
+  }
+
+  root.addEventListener("click", function (event) {
+    if (event.target.closest("[data-panel-close]")) {
+      event.preventDefault();
+      closePanel();
+      return;
+    }
+    var link = event.target.closest("a[data-span-link]");
+    if (link) {
+      event.preventDefault();
+      var id = link.dataset.spanLink;
+      var mark = body.querySelector('mark[data-spans~="' + id + '"]');
+      if (mark) mark.scrollIntoView({ block: "center" });
+      openPanel(id);
+      return;
+    }
+    var highlight = event.target.closest("mark[data-spans]");
+    if (highlight && body.contains(highlight) && window.getSelection().isCollapsed) {
+      // The innermost span is listed last: it is the one a click means.
+      var ids = highlight.dataset.spans.split(" ");
+      openPanel(ids[ids.length - 1]);
+    }
+  });
+
+  // A panel swapped in takes the focus, so keyboard and screen reader users land in it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "span-panel") {
+      var heading = document.getElementById("span-panel-title");
+      if (heading) heading.focus();
+    }
+  });
+
+  // --- Errors ---------------------------------------------------------------
+
+  // A refusal (4xx) names its error region through HX-Retarget: swap it there
+  // so the editor reads the message. htmx leaves other 4xx/5xx unswapped.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  function regionFor(element) {
+    var panel = element && element.closest && element.closest("#span-panel");
+    return document.getElementById(panel ? "panel-error" : "annotate-error");
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var region = regionFor(event.detail.elt);
+    if (!region) return;
+    var status = event.detail.xhr.status;
+    region.textContent = status === 403
+      ? "You may not do this here (403). Your session may have expired: reload the page."
+      : "The server could not do this (" + status + "). Reload the page and try again.";
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var region = regionFor(event.detail.elt);
+    if (region) region.textContent = "The server did not answer. Check the connection and try again.";
+  });
+})();

@@ -1,0 +1,142 @@
+"""The pure CSV writer: columns, quoting, and the formula-injection rule."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+
+import pytest
+
+from annotations.csvexport import (
+    COLUMNS,
+    FORMULA_TRIGGERS,
+    HEADER,
+    NUMERIC_COLUMNS,
+    csv_chunks,
+    neutralise,
+)
+
+PAYLOADS = [
+    "=1+2",
+    "+cmd",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    '=HYPERLINK("http://x","y")',
+    "\rCR",
+    "\nLF",
+    "\x00NUL",
+]
+TEXT_COLUMNS = [index for index in range(len(COLUMNS)) if index not in NUMERIC_COLUMNS]
+WHEN = datetime.datetime(2026, 11, 28, 8, 55, 3, 123456, tzinfo=datetime.UTC)
+
+
+def _row(**overrides: object) -> list[object]:
+    row: list[object] = [
+        7,
+        "Title",
+        "Outlet",
+        "https://example.com/a",
+        11,
+        0,
+        9,
+        "Officials",
+        "Official claim",
+        "official_claim",
+        "Disputed",
+        "alice",
+        "",
+        "",
+        WHEN,
+        WHEN,
+    ]
+    for name, value in overrides.items():
+        row[HEADER.index(name.replace("_", " "))] = value
+    return row
+
+
+def _read(chunks: list[str]) -> list[list[str]]:
+    text = "".join(chunks)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+def test_the_numeric_columns_are_ids_and_offsets():
+    assert [HEADER[index] for index in sorted(NUMERIC_COLUMNS)] == [
+        "article id",
+        "span id",
+        "start",
+        "end",
+    ]
+
+
+def test_file_starts_with_bom_and_header_and_uses_crlf():
+    text = "".join(csv_chunks([_row()]))
+    assert text.startswith("\ufeffarticle id,article title,outlet,")
+    assert text.encode("utf-8").startswith(codecs.BOM_UTF8)
+    assert text.endswith("2026-11-28T08:55:03Z\r\n")
+    assert text.count("\r\n") == 2
+
+
+def test_an_empty_export_is_just_the_header():
+    assert _read(list(csv_chunks([]))) == [list(HEADER)]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        'He said "yes", then left',
+        "line one\nline two\r\nline three",
+        "café, 🇺🇦 and 👩🏽‍⚕️",
+        'a "quoted, comma" and\ttab inside',
+    ],
+)
+def test_quoting_survives_a_round_trip(note):
+    rows = _read(list(csv_chunks([_row(note=note, quote=note)])))
+    assert rows[1][HEADER.index("note")] == note
+    assert rows[1][HEADER.index("quote")] == note
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_formula_payload_is_neutralised_in_every_text_column(payload):
+    row = [payload if index in TEXT_COLUMNS else value for index, value in enumerate(_row())]
+    written = _read(list(csv_chunks([row])))[1]
+    for index in TEXT_COLUMNS:
+        assert written[index] == "'" + payload, HEADER[index]
+    assert [written[index] for index in sorted(NUMERIC_COLUMNS)] == ["7", "11", "0", "9"]
+
+
+def test_numbers_in_numeric_columns_are_not_altered_even_negative():
+    written = _read(list(csv_chunks([_row(article_id=-1, span_id=-2, start=-3, end=-4)])))[1]
+    assert [written[index] for index in sorted(NUMERIC_COLUMNS)] == ["-1", "-2", "-3", "-4"]
+
+
+def test_a_string_in_a_numeric_column_is_treated_as_text():
+    written = _read(list(csv_chunks([_row(start="=1+2")])))[1]
+    assert written[HEADER.index("start")] == "'=1+2"
+
+
+def test_harmless_text_is_left_alone():
+    for text in ["Officials say", "a = b", "1+2", "'quoted", " =lead space", "café"]:
+        assert neutralise(text) == text
+    assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r", "\n", "\x00"}
+
+
+def test_datetimes_are_iso_8601_utc_and_none_is_empty():
+    kyiv = datetime.timezone(datetime.timedelta(hours=2))
+    row = _row()[:14] + [WHEN.astimezone(kyiv), None]
+    written = _read(list(csv_chunks([row])))[1]
+    assert written[-2:] == ["2026-11-28T08:55:03Z", ""]
+
+
+def test_rows_come_out_in_chunks_not_all_at_once():
+    chunks = list(csv_chunks([_row()] * 5, rows_per_chunk=2))
+    # header + 2 rows, 2 rows, 1 row
+    assert [chunk.count("\r\n") for chunk in chunks] == [3, 2, 1]
+
+
+def test_a_row_of_the_wrong_width_is_refused():
+    with pytest.raises(ValueError, match="16 columns"):
+        list(csv_chunks([[1, 2, 3]]))

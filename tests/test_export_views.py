@@ -1,0 +1,178 @@
+"""The per-article Download CSV link: /articles/<id>/labels.csv."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
+
+from annotations.labelling import label_span
+from annotations.models import Article, Label, Span
+from tests.conftest import SAMPLE_BODY
+from tests.exporting import HEADER, iso, many_labels, parse_csv
+
+EMOJI_QUOTE = "Reporters 🇺🇦 saw the 👩🏽‍⚕️ medics"
+HOSTILE = [
+    "=1+2",
+    "+cmd",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    '=HYPERLINK("http://x","y")',
+    "\rCR",
+    "\nLF",
+]
+
+
+def _label(article, reviewer, quote, kind, note="", source_url=""):
+    start = article.body.index(quote)
+    return label_span(
+        article=article,
+        reviewer=reviewer,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        kind=kind,
+        note=note,
+        source_url=source_url,
+    )
+
+
+def _download(client, article_id: int) -> bytes:
+    response = client.get(f"/articles/{article_id}/labels.csv")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_it_requires_login(client, article):
+    response = client.get(f"/articles/{article.id}/labels.csv")
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next=/articles/{article.id}/labels.csv"
+
+
+def test_missing_article_is_404(carol_client, db):
+    assert carol_client.get("/articles/999/labels.csv").status_code == 404
+
+
+def test_post_is_refused(carol_client, article):
+    assert carol_client.post(f"/articles/{article.id}/labels.csv").status_code == 405
+
+
+def test_reader_downloads_a_streamed_csv_named_by_article_and_date(carol_client, article, alice):
+    _label(article, alice, "Officials", "official_claim")
+    response = carol_client.get(f"/articles/{article.id}/labels.csv")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.streaming is True
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="sourcemark-article-{article.id}-labels-{today}.csv"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    rows = parse_csv(b"".join(response.streaming_content))
+    assert rows[0] == HEADER
+    assert len(rows) == 2
+
+
+def test_round_trip_matches_the_database_field_by_field(carol_client, article, alice, bob):
+    notes = {
+        "alice": 'She said "yes", then, after a pause,\nleft. Café 👩🏽‍⚕️',
+        "bob": "Line one\r\nLine two; 1 < 2, 100%",
+    }
+    _label(
+        article, alice, EMOJI_QUOTE, "verified_fact", notes["alice"], "https://example.com/ü?q=1,2"
+    )
+    _label(article, bob, EMOJI_QUOTE, "official_claim", notes["bob"])
+    _label(article, alice, "Officials", "unsourced_speculation")
+    other = Article.objects.create(title="Other", body="Other text", fingerprint="o" * 64)
+    Label.objects.create(
+        span=Span.objects.create(article=other, start=0, end=5, quote="Other"),
+        reviewer=alice,
+        kind="verified_fact",
+    )
+
+    rows = parse_csv(_download(carol_client, article.id))
+
+    assert rows[0] == HEADER
+    assert len(rows) == 4  # only this article's three labels
+    # Reading order: "Officials" comes first in the body, then the emoji span.
+    assert [row[7] for row in rows[1:]] == ["Officials", EMOJI_QUOTE, EMOJI_QUOTE]
+    for row in rows[1:]:
+        label = Label.objects.select_related("span__article", "reviewer").get(
+            span_id=int(row[4]), reviewer__username=row[11]
+        )
+        span, art = label.span, label.span.article
+        assert row == [
+            str(art.id),
+            art.title,
+            art.outlet,
+            art.url,
+            str(span.id),
+            str(span.start),
+            str(span.end),
+            span.quote,
+            label.get_kind_display(),
+            label.kind,
+            "Disputed" if span.quote == EMOJI_QUOTE else "Unsourced speculation",
+            label.reviewer.username,
+            label.note,
+            label.source_url,
+            iso(label.created_at),
+            iso(label.updated_at),
+        ]
+    assert SAMPLE_BODY[int(rows[2][5]) : int(rows[2][6])] == EMOJI_QUOTE
+    assert {rows[2][12], rows[3][12]} == set(notes.values())
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_cells_are_neutralised_and_kept(carol_client, db, payload):
+    # The app refuses most of these; rows written directly stand for old or imported data.
+    article = Article.objects.create(
+        title=payload,
+        outlet=payload,
+        url=payload,
+        body=payload + " is the text",
+        fingerprint="h" * 64,
+    )
+    reviewer = User.objects.create_user(payload.strip() + "-user")
+    reviewer.username = payload
+    reviewer.save()
+    span = Span.objects.create(article=article, start=0, end=len(payload), quote=payload)
+    Label.objects.create(
+        span=span, reviewer=reviewer, kind="verified_fact", note=payload, source_url=payload
+    )
+
+    row = parse_csv(_download(carol_client, article.id))[1]
+
+    for column in [
+        "article title",
+        "outlet",
+        "article URL",
+        "quote",
+        "reviewer",
+        "note",
+        "source URL",
+    ]:
+        assert row[HEADER.index(column)] == "'" + payload, column
+    # Numeric columns are the numbers themselves.
+    assert row[0] == str(article.id) and row[4] == str(span.id)
+    assert (row[5], row[6]) == ("0", str(len(payload)))
+
+
+def test_queries_do_not_grow_with_labels(carol_client, alice, django_assert_num_queries):
+    small = many_labels(5, alice, title="Small")
+    large = many_labels(200, alice, title="Large")
+    for article, count in [(small, 5), (large, 200)]:
+        # session, user, article; the labels, and their spans' label counts for
+        # the consensus (two streamed queries, however many rows)
+        with django_assert_num_queries(5):
+            response = carol_client.get(f"/articles/{article.id}/labels.csv")
+            content = b"".join(response.streaming_content)
+        assert len(parse_csv(content)) == count + 1
+
+
+def test_the_report_page_links_to_the_download(carol_client, article):
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    assert f'<a href="/articles/{article.id}/labels.csv" download>Download CSV</a>' in html

@@ -1,0 +1,49 @@
+"""Highlighted paragraphs as HTML, built without the database."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotations.highlights import SpanSummary, paragraphs_html
+from annotations.text import paragraph_ranges
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _summaries(spans: list[tuple[int, int, int]], kind: str = "verified_fact"):
+    return {i: SpanSummary(i, s, e, "", [kind], kind) for i, s, e in spans}
+
+
+@st.composite
+def body_and_spans(draw):
+    paragraphs = draw(st.lists(st.text("a<&\"' é🇺🇦\n", min_size=1, max_size=10), max_size=4))
+    body = "\n\n".join(p.strip() for p in paragraphs if p.strip()) or "x"
+    n = len(body)
+    pairs = draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n)), max_size=8))
+    spans = [(i + 1, min(a, b), max(a, b)) for i, (a, b) in enumerate(pairs) if a != b]
+    return body, spans
+
+
+@given(body_and_spans())
+def test_without_its_tags_the_html_is_the_escaped_text(case):
+    body, spans = case
+    out = paragraphs_html(body, _summaries(spans))
+    paragraphs = re.findall(r"<p [^>]*>(.*?)</p>", out, flags=re.S)
+    texts = [html.unescape(_TAG.sub("", p)) for p in paragraphs]
+    assert texts == [body[s:e] for s, e in paragraph_ranges(body)]
+    # Every tag is the builder's own: "<" in the text never becomes markup.
+    assert all(re.match(r"</?(p|mark)[ >]", tag) for tag in _TAG.findall(out))
+
+
+def test_only_the_requested_paragraphs_are_rendered_for_an_out_of_band_swap():
+    body = "One.\n\nTwo words.\n\nThree."
+    out = paragraphs_html(body, _summaries([(4, 6, 9)]), [1], oob=True)
+    assert out == (
+        '<p id="p-1" data-start="6" data-end="16" hx-swap-oob="true">'
+        '<mark class="hl hl-verified_fact" data-spans="4" title="Verified fact">Two</mark>'
+        " words.</p>"
+    )
