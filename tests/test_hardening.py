@@ -166,3 +166,9 @@ def test_a_request_over_the_upload_limit_gets_a_readable_400(alice_client, db):
     assert "That was too large to accept" in html
     assert "requests of up to 6 MB" in html and "2,000,000 characters" in html
     assert not Article.objects.exists()
+
+
+def test_the_favicon_redirects_to_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/annotations/favicon.svg"
