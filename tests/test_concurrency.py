@@ -14,21 +14,28 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection, connections
 
 from annotations.labelling import label_span, remove_label
-from annotations.models import Label, Span
+from annotations.models import EDITORS_GROUP, Label, Span
 from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 pytestmark = [
-    # serialized_rollback restores the Editors group (a data migration) that the
-    # flush after each transactional test removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="SQLite serialises all writers with one lock; these races need PostgreSQL.",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def editors_group(transactional_db) -> None:
+    """The Editors group comes from a data migration, which the flush after every
+    transactional test (these, the browser tests) empties; the named users need it."""
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+
 
 # Word-aligned phrases of tests.conftest.SAMPLE_BODY, as (start, end, quote).
 PHRASES = [(0, 9, "Officials"), (14, 21, "300,000"), (22, 32, "reservists")]
