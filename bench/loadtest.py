@@ -67,7 +67,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--articles", type=int, default=20, help="generated articles")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per process")
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn workers"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--think",
@@ -191,9 +194,9 @@ def start_gunicorn(args: argparse.Namespace, env: dict[str, str]) -> subprocess.
             "--workers",
             str(args.workers),
             "--worker-class",
-            "gthread",
+            args.worker_class,
             "--threads",
-            str(args.threads),
+            str(args.threads if args.worker_class == "gthread" else 1),
             "--keep-alive",
             "5",
             "--graceful-timeout",
@@ -567,7 +570,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"load average {result['load_average']['before']} before the run, "
         f"{result['load_average']['end']} at its end.",
         "",
-        f"- Setup: gunicorn {cfg['workers']} workers × {cfg['threads']} threads (gthread), DEBUG off, "
+        f"- Setup: gunicorn {cfg['workers']} {cfg['worker_class']} workers"
+        f"{' × ' + str(cfg['threads']) + ' threads' if cfg['worker_class'] == 'gthread' else ''}, DEBUG off, "
         f"PostgreSQL {result['postgresql']}, {cfg['articles']} articles; load generator on the same machine.",
         f"- Load: {cfg['users']} editors logged in, each acting for {cfg['duration_s']:.0f} s with "
         f"{cfg['think_s'][0]}–{cfg['think_s'][1]} s pauses (uniform) between actions: label a phrase "
@@ -694,7 +698,8 @@ def main() -> int:
             "duration_s": args.duration,
             "articles": len(articles),
             "workers": args.workers,
-            "threads": args.threads,
+            "worker_class": args.worker_class,
+            "threads": args.threads if args.worker_class == "gthread" else 1,
             "think_s": list(args.think),
             "seed": args.seed,
         },
