@@ -120,10 +120,14 @@ def test_two_editors_removing_the_last_two_labels_leave_no_empty_span(article, a
     assert not Label.objects.exists()
 
 
-def test_a_label_added_to_a_span_being_deleted_moves_to_a_new_span(
-    article, alice, bob, monkeypatch
-):
-    """Force the worst order: bob finds the span, alice removes it (and its span), bob saves."""
+def test_a_label_added_to_a_span_being_deleted_is_kept(article, alice, bob, monkeypatch):
+    """Force the worst order: bob finds the span, alice removes it (and the span), bob saves.
+
+    labelling.py lets that happen: bob's insert then fails its foreign key at
+    commit and is retried onto a new span. Were writers ever ordered by a lock
+    taken first (on the article, say), alice would wait for bob instead and
+    keep the span; either way bob's label is kept.
+    """
     start, end, quote = PHRASES[0]
     alices = label_span(
         article=article, reviewer=alice, start=start, end=end, quote=quote, kind="verified_fact"
@@ -135,7 +139,7 @@ def test_a_label_added_to_a_span_being_deleted_moves_to_a_new_span(
     def get_or_create_after_removal(**kwargs: Any) -> Any:
         if not span_found.is_set():  # bob's first attempt only
             span_found.set()
-            assert span_gone.wait(timeout=10)
+            span_gone.wait(timeout=3)  # not set in time if alice waits for bob's lock
         return original(**kwargs)
 
     monkeypatch.setattr(Label.objects, "get_or_create", get_or_create_after_removal)
@@ -164,11 +168,12 @@ def test_a_label_added_to_a_span_being_deleted_moves_to_a_new_span(
     with ThreadPoolExecutor(2) as pool:
         bobs_future = pool.submit(bob_labels)
         removed_future = pool.submit(alice_removes)
-        assert removed_future.result() is True  # alice's was the last label: the span went
+        span_went = removed_future.result()
         bobs = bobs_future.result()
 
     span = Span.objects.get(article=article, start=start, end=end)
-    assert span.pk != old_span_id
+    # The span went with alice's label and bob's moved to a new one, or it stayed.
+    assert (span.pk != old_span_id) is span_went
     assert list(span.labels.values_list("reviewer__username", "kind")) == [
         ("bob", "official_claim")
     ]
