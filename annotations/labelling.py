@@ -114,17 +114,20 @@ def label_span(
                         "created_by": reviewer,
                     },
                 )
+                # A new label's history row holds its reviewer; in a request,
+                # history_user is the logged-in user, the same person.
                 label, created = Label.objects.get_or_create(
                     span=span,
                     reviewer=reviewer,
                     defaults={"kind": kind, "note": note, "source_url": source_url},
                 )
                 if not created:
-                    _update(label, kind, note, source_url)
+                    _update(label, reviewer, kind, note, source_url)
                 return label
         except IntegrityError:
             # The span was removed (its last label deleted) between our read and
-            # our insert, or a twin request won the race: read again.
+            # our insert, or a twin request won the race: everything above is
+            # rolled back; read again.
             if attempt == _RACE_RETRIES:
                 raise
     raise AssertionError("unreachable")
@@ -138,7 +141,7 @@ def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: s
         return label  # Nothing changed: no write, no audit entry.
     with transaction.atomic():
         _bump_revision(Span.objects.filter(pk=label.span_id).values("article_id"))
-        _update(label, kind, note, source_url)
+        _update(label, user, kind, note, source_url)
     return label
 
 
@@ -151,8 +154,12 @@ def remove_label(label: Label, user: Any) -> bool:
     with transaction.atomic():
         # The article first, as every write locks it first (no deadlock between writers).
         _bump_revision(Span.objects.filter(pk=label.span_id).values("article_id"))
-        # Lock the span so a label added at this moment is not orphaned by our delete.
+        # Lock the span: of two reviewers removing its last two labels at once, the
+        # second waits, sees the first's delete and removes the span. A label being
+        # added right now either committed first (we see it and keep the span) or
+        # fails its deferred foreign key at commit, and label_span retries on a new span.
         span = Span.objects.select_for_update().get(pk=label.span_id)
+        _record_author(label, user)
         label.delete()
         if not span.labels.exists():
             span.delete()
@@ -165,10 +172,17 @@ def _check_owner(label: Label, user: Any) -> None:
         raise NotYours("This is another reviewer's label: only they can change or remove it.")
 
 
-def _update(label: Label, kind: str, note: str, source_url: str) -> None:
+def _record_author(label: Label, user: Any) -> None:
+    """Name ``user`` in the audit trail even outside a request (seeds, commands);
+    in a request it is the logged-in user anyway."""
+    label._history_user = user  # read by django-simple-history
+
+
+def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> None:
     if (label.kind, label.note, label.source_url) == (kind, note, source_url):
         return  # Nothing changed: no write, no audit entry.
     label.kind, label.note, label.source_url = kind, note, source_url
+    _record_author(label, user)
     label.save(update_fields=["kind", "note", "source_url", "updated_at"])
 
 

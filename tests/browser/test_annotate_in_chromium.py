@@ -180,6 +180,8 @@ def test_offsets_are_exact_past_emoji_and_combining_marks(open_as, emoji_article
     body = emoji_article.body
 
     drag_select(page, "medics; the caf", "medics; the caf")  # ends on the "f"
+    # The toolbar (and its keys) appear once the selection settles after mouseup.
+    page.locator("#label-toolbar").wait_for(state="visible")
     page.keyboard.press("1")
     mark(page, "medics").wait_for()
     span = Span.objects.get()
@@ -200,6 +202,7 @@ def test_a_selection_may_cross_paragraphs(open_as, emoji_article):
     page.goto(f"/articles/{emoji_article.id}/")
     # Starting on the space before "reservists": the selection is trimmed.
     drag_select(page, " reservists", "One version")
+    page.locator("#label-toolbar").wait_for(state="visible")
     page.keyboard.press("2")
     page.locator("#span-items li").wait_for()
     quote = "reservists were called up.\n\nOne version"

@@ -1,0 +1,25 @@
+"""Error pages Django shows itself; a request too large for a view lands here as a 400."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from annotations.models import BODY_MAX_CHARS
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400: say what was wrong when we know (a request over the size limit), plainly otherwise."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    return render(
+        request,
+        "400.html",
+        {
+            "too_big": too_big,
+            "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+            "body_max_chars": BODY_MAX_CHARS,
+        },
+        status=400,
+    )

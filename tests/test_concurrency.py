@@ -1,0 +1,180 @@
+"""Concurrent editors against PostgreSQL: no label lost, none doubled, no 500.
+
+Each test runs real threads, each with its own database connection, released
+to the pool at the end of the thread. SQLite is skipped: it takes one
+database-wide write lock per transaction (transaction_mode IMMEDIATE), so the
+interleavings tested here cannot happen on it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, connections
+
+from annotations.labelling import label_span, remove_label
+from annotations.models import EDITORS_GROUP, Label, Span
+from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises all writers with one lock; these races need PostgreSQL.",
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def editors_group(transactional_db) -> None:
+    """The Editors group comes from a data migration, which the flush after every
+    transactional test (these, the browser tests) empties; the named users need it."""
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+
+
+# Word-aligned phrases of tests.conftest.SAMPLE_BODY, as (start, end, quote).
+PHRASES = [(0, 9, "Officials"), (14, 21, "300,000"), (22, 32, "reservists")]
+
+
+def _in_threads(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls at the same moment, one thread each; return results or raised errors."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Any]) -> Any:
+        try:
+            barrier.wait(timeout=10)
+            return call()
+        except Exception as error:  # returned, so the test can show it
+            return error
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def _label(article, user, phrase, kind="verified_fact"):
+    start, end, quote = phrase
+    return lambda: label_span(
+        article=article, reviewer=user, start=start, end=end, quote=quote, kind=kind
+    )
+
+
+def test_phrases_match_the_article(article):
+    for start, end, quote in PHRASES:
+        assert article.body[start:end] == quote
+
+
+def test_two_editors_labelling_the_same_new_span_both_keep_their_label(article, alice, bob):
+    for phrase in PHRASES:
+        results = _in_threads(
+            _label(article, alice, phrase, "verified_fact"),
+            _label(article, bob, phrase, "official_claim"),
+        )
+        assert all(isinstance(result, Label) for result in results), results
+        span = Span.objects.get(article=article, start=phrase[0], end=phrase[1])
+        assert sorted(span.labels.values_list("reviewer__username", "kind")) == [
+            ("alice", "verified_fact"),
+            ("bob", "official_claim"),
+        ]
+
+
+def test_a_double_submission_saves_one_label_without_error(article, alice):
+    for phrase in PHRASES:
+        results = _in_threads(_label(article, alice, phrase), _label(article, alice, phrase))
+        assert all(isinstance(result, Label) for result in results), results
+        assert results[0].pk == results[1].pk
+    assert Span.objects.count() == len(PHRASES)
+    assert Label.objects.count() == len(PHRASES)
+    # One audit entry each: the twin request changed nothing.
+    assert Label.history.filter(history_type="+").count() == len(PHRASES)
+    assert Label.history.filter(history_type="~").count() == 0
+
+
+def test_removing_the_last_label_while_another_editor_labels_the_span_loses_nothing(
+    article, alice, bob
+):
+    for phrase in PHRASES:
+        alices = _label(article, alice, phrase)()
+        results = _in_threads(lambda a=alices: remove_label(a, alice), _label(article, bob, phrase))
+        assert not any(isinstance(result, Exception) for result in results), results
+        # bob's label survives, on the span at exactly that range (the old one or a new one).
+        span = Span.objects.get(article=article, start=phrase[0], end=phrase[1])
+        assert list(span.labels.values_list("reviewer__username", flat=True)) == ["bob"]
+    assert not Span.objects.filter(labels=None).exists()
+
+
+def test_two_editors_removing_the_last_two_labels_leave_no_empty_span(article, alice, bob):
+    for phrase in PHRASES:
+        alices, bobs = _label(article, alice, phrase)(), _label(article, bob, phrase)()
+        results = _in_threads(
+            lambda a=alices: remove_label(a, alice), lambda b=bobs: remove_label(b, bob)
+        )
+        assert sorted(results) == [False, True], results  # exactly one of them took the span
+    assert not Span.objects.exists()
+    assert not Label.objects.exists()
+
+
+def test_a_label_added_to_a_span_being_deleted_is_kept(article, alice, bob, monkeypatch):
+    """Force the worst order: bob finds the span, alice removes it (and the span), bob saves.
+
+    labelling.py lets that happen: bob's insert then fails its foreign key at
+    commit and is retried onto a new span. Were writers ever ordered by a lock
+    taken first (on the article, say), alice would wait for bob instead and
+    keep the span; either way bob's label is kept.
+    """
+    start, end, quote = PHRASES[0]
+    alices = label_span(
+        article=article, reviewer=alice, start=start, end=end, quote=quote, kind="verified_fact"
+    )
+    old_span_id = alices.span_id
+    span_found, span_gone = threading.Event(), threading.Event()
+    original = Label.objects.get_or_create
+
+    def get_or_create_after_removal(**kwargs: Any) -> Any:
+        if not span_found.is_set():  # bob's first attempt only
+            span_found.set()
+            span_gone.wait(timeout=3)  # not set in time if alice waits for bob's lock
+        return original(**kwargs)
+
+    monkeypatch.setattr(Label.objects, "get_or_create", get_or_create_after_removal)
+
+    def bob_labels() -> Label:
+        try:
+            return label_span(
+                article=article,
+                reviewer=bob,
+                start=start,
+                end=end,
+                quote=quote,
+                kind="official_claim",
+            )
+        finally:
+            connections.close_all()
+
+    def alice_removes() -> bool:
+        try:
+            assert span_found.wait(timeout=10)
+            return remove_label(alices, alice)
+        finally:
+            span_gone.set()
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        bobs_future = pool.submit(bob_labels)
+        removed_future = pool.submit(alice_removes)
+        span_went = removed_future.result()
+        bobs = bobs_future.result()
+
+    span = Span.objects.get(article=article, start=start, end=end)
+    # The span went with alice's label and bob's moved to a new one, or it stayed.
+    assert (span.pk != old_span_id) is span_went
+    assert list(span.labels.values_list("reviewer__username", "kind")) == [
+        ("bob", "official_claim")
+    ]
+    assert Label.objects.get().pk == bobs.pk

@@ -1,0 +1,176 @@
+"""Hardening: security headers, production settings, CSRF on writes, oversized input."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from annotations.labelling import label_span
+from annotations.models import Article
+from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _production_env(**extra: str) -> dict[str, str]:
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process for Playwright.
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),  # 67 random characters
+        ALLOWED_HOSTS="sourcemark.example.org",
+    )
+    env.update(extra)
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_notices_a_weak_secret_key():
+    # The test above can fail: a short key is exactly what --deploy warns about.
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=_production_env(SECRET_KEY="short")
+    )
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    del env["SECRET_KEY"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_cookies_are_secure_and_httponly_with_hsts():
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    result = _manage("shell", "-v", "0", "-c", code, env=_production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"] * 5 + ["31536000", "True", "True"]
+
+
+@pytest.mark.parametrize("url", ["/login/", "/", "/articles/new/"])
+def test_pages_send_security_headers(alice_client, url):
+    response = alice_client.get(url)
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<[a-z][^>]*\sstyle=|<style", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[a-z][^>]*\s(on[a-z]+|hx-on[:a-z-]*)=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/login/",
+        "/",
+        "/articles/new/",
+        "/articles/{id}/",
+        "/articles/{id}/edit/",
+        "/articles/{id}/report/",
+        "/reports/",
+    ],
+)
+def test_pages_have_nothing_the_csp_would_block(alice_client, article, alice, bob, url):
+    for reviewer, kind in ((alice, "verified_fact"), (bob, "official_claim")):
+        label_span(article=article, reviewer=reviewer, start=0, end=9, quote="Officials", kind=kind)
+    html = alice_client.get(url.format(id=article.id)).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_STYLE.search(html)
+    assert not EVENT_HANDLER.search(html)
+
+
+def test_a_write_without_csrf_token_is_refused_and_saves_nothing(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post("/articles/new/", {"title": "Forged", "body": "Forged text."})
+    assert response.status_code == 403
+    assert "Please reload the page" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_write_with_the_pages_csrf_token_is_accepted(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    html = client.get("/articles/new/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/articles/new/", {"title": "Real", "body": "Real text.", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().title == "Real"
+
+
+def test_htmx_header_token_is_the_one_on_the_body(alice):
+    # htmx sends X-CSRFToken from hx-headers on <body>: that token must be accepted.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
+    response = client.post(
+        "/articles/new/",
+        {"title": "Via header", "body": "Header text."},
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 302
+
+
+def test_a_5_mb_body_gets_a_readable_error(alice_client, db):
+    response = alice_client.post("/articles/new/", {"title": "Huge", "body": "word " * 1_000_000})
+    assert response.status_code == 400
+    assert (
+        "The article is too long (4,999,999 characters; the limit is 2,000,000)."
+        in (response.context["form"].errors["body"])
+    )
+    assert not Article.objects.exists()
+
+
+def test_a_request_over_the_upload_limit_gets_a_readable_400(alice_client, db):
+    response = alice_client.post("/articles/new/", {"title": "Huger", "body": "x" * 7_000_000})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "That was too large to accept" in html
+    assert "requests of up to 6 MB" in html and "2,000,000 characters" in html
+    assert not Article.objects.exists()
+
+
+def test_the_favicon_redirects_to_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/annotations/favicon.svg"

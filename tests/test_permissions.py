@@ -1,0 +1,297 @@
+"""Who may do what: every view and htmx endpoint against every role.
+
+Roles: anonymous (sent to log in), reader carol (logged in, not an editor),
+editor alice (owns the label under test), other editor bob (someone else's
+label), staff (superuser: admin and export). Each row of ``MATRIX`` gives the
+status every role gets; ``test_allows_*`` and ``test_denies_*`` are generated
+from it, and a refused write must change nothing. A URL pattern that the
+matrix does not cover fails ``test_every_url_pattern_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from annotations.labelling import label_span
+from annotations.models import Article, Label, Span
+from annotations.urls import urlpatterns
+from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
+
+ROLES = ("anonymous", "reader", "editor", "other_editor", "staff")
+CLIENTS = {
+    "reader": "carol_client",
+    "editor": "alice_client",
+    "other_editor": "bob_client",
+    "staff": "staff_client",
+}
+HX = {"HTTP_HX_REQUEST": "true"}
+LOGIN = "/login/?next="
+ADMIN_LOGIN = "/admin/login/?next="
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str  # the URL pattern's name (admin ones prefixed "admin:")
+    method: str
+    url: str  # {article}, {span} and {label} (alice's label) are filled in
+    status: tuple[int, int, int, int, int]  # anonymous, reader, editor, other editor, staff
+    data: dict[str, Any] = field(default_factory=dict)
+    htmx: bool = False
+    label: str = ""  # tells apart two rows of one pattern
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}{' ' + self.label if self.label else ''}"
+
+    def expected(self, role: str) -> int:
+        return self.status[ROLES.index(role)]
+
+
+LABEL_FIELDS = {"start": "0", "end": "9", "quote": "Officials", "kind": "verified_fact"}
+CHANGE_FIELDS = {"kind": "unsourced_speculation", "note": "", "source_url": ""}
+
+MATRIX = [
+    Endpoint("article_list", "GET", "/", (302, 200, 200, 200, 200)),
+    Endpoint("article_detail", "GET", "/articles/{article}/", (302, 200, 200, 200, 200)),
+    Endpoint("article_create", "GET", "/articles/new/", (302, 403, 200, 200, 200)),
+    Endpoint(
+        "article_create",
+        "POST",
+        "/articles/new/",
+        (302, 403, 302, 302, 302),
+        data={"title": "Fresh", "body": "A fresh article."},
+    ),
+    Endpoint("article_edit", "GET", "/articles/{article}/edit/", (302, 403, 200, 200, 200)),
+    Endpoint(
+        "article_edit",
+        "POST",
+        "/articles/{article}/edit/",
+        (302, 403, 302, 302, 302),
+        data={"title": "Renamed", "body": "{body}", "outlet": "Other desk"},
+    ),
+    Endpoint(
+        "label_create",
+        "POST",
+        "/articles/{article}/labels/",
+        (302, 403, 200, 200, 200),
+        data=LABEL_FIELDS,
+        htmx=True,
+    ),
+    Endpoint(
+        "label_create",
+        "POST",
+        "/articles/{article}/labels/",
+        (302, 403, 302, 302, 302),
+        data=LABEL_FIELDS,
+        label="without htmx",
+    ),
+    # Only the label's reviewer may change or remove it: not another editor, not staff.
+    Endpoint(
+        "label_change",
+        "POST",
+        "/articles/{article}/labels/{label}/",
+        (302, 403, 200, 403, 403),
+        data=CHANGE_FIELDS,
+        htmx=True,
+    ),
+    Endpoint(
+        "label_remove",
+        "POST",
+        "/articles/{article}/labels/{label}/remove/",
+        (302, 403, 200, 403, 403),
+        htmx=True,
+    ),
+    Endpoint(
+        "span_panel",
+        "GET",
+        "/articles/{article}/spans/{span}/",
+        (302, 200, 200, 200, 200),
+        htmx=True,
+    ),
+    Endpoint(
+        "span_panel",
+        "GET",
+        "/articles/{article}/spans/{span}/",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
+    Endpoint("article_report", "GET", "/articles/{article}/report/", (302, 200, 200, 200, 200)),
+    # "Show all" of a long side list or report list: every logged-in user reads them.
+    Endpoint(
+        "span_items", "GET", "/articles/{article}/spans/", (302, 200, 200, 200, 200), htmx=True
+    ),
+    Endpoint(
+        "span_items",
+        "GET",
+        "/articles/{article}/spans/",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
+    Endpoint(
+        "report_list",
+        "GET",
+        "/articles/{article}/report/disputed/",
+        (302, 200, 200, 200, 200),
+        htmx=True,
+    ),
+    Endpoint(
+        "report_list",
+        "GET",
+        "/articles/{article}/report/disputed/",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
+    Endpoint("report_overview", "GET", "/reports/", (302, 200, 200, 200, 200)),
+    Endpoint(
+        "article_labels_csv", "GET", "/articles/{article}/labels.csv", (302, 200, 200, 200, 200)
+    ),
+    Endpoint("admin:index", "GET", "/admin/", (302, 302, 302, 302, 200)),
+    Endpoint(
+        "admin:annotations_article_changelist",
+        "GET",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+    ),
+    Endpoint(
+        "admin:annotations_span_changelist",
+        "GET",
+        "/admin/annotations/span/",
+        (302, 302, 302, 302, 200),
+    ),
+    Endpoint(
+        "admin:annotations_label_history",
+        "GET",
+        "/admin/annotations/label/{label}/history/",
+        (302, 302, 302, 302, 200),
+    ),
+    # The CSV admin actions: staff only.
+    Endpoint(
+        "admin:annotations_label_changelist",
+        "POST",
+        "/admin/annotations/label/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_csv", "_selected_action": "{label}"},
+        label="CSV action",
+    ),
+    Endpoint(
+        "admin:annotations_article_changelist",
+        "POST",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_csv", "_selected_action": "{article}"},
+        label="CSV action",
+    ),
+    Endpoint(
+        "admin:annotations_label_changelist",
+        "GET",
+        "/admin/annotations/label/",
+        (302, 302, 302, 302, 200),
+    ),
+]
+
+WRITES = [e for e in MATRIX if e.method == "POST"]
+
+
+@pytest.fixture
+def world(article, alice):
+    """The article and alice's label on "Officials" (its span), as URL parts."""
+    label = label_span(
+        article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
+    )
+    return {"article": article.id, "span": label.span_id, "label": label.id, "body": article.body}
+
+
+def _client(request, role: str) -> Client:
+    return Client() if role == "anonymous" else request.getfixturevalue(CLIENTS[role])
+
+
+def _call(client: Client, endpoint: Endpoint, world: dict[str, Any]):
+    url = endpoint.url.format(**world)
+    data = {key: str(value).format(**world) for key, value in endpoint.data.items()}
+    headers = HX if endpoint.htmx else {}
+    if endpoint.method == "GET":
+        return client.get(url, **headers)
+    return client.post(url, data, **headers)
+
+
+def _snapshot() -> tuple[Any, ...]:
+    """Everything a write could change."""
+    return (
+        list(Article.objects.order_by("id").values_list("id", "title", "outlet", "body")),
+        list(Span.objects.order_by("id").values_list("id", "start", "end")),
+        list(Label.objects.order_by("id").values_list("id", "reviewer_id", "kind", "note")),
+    )
+
+
+def _cases(allowed: bool) -> list[Any]:
+    return [
+        pytest.param(role, endpoint, id=f"{role}: {endpoint.id}")
+        for endpoint in MATRIX
+        for role in ROLES
+        if (endpoint.expected(role) in (200, 302) and not _is_login_redirect(endpoint, role))
+        == allowed
+    ]
+
+
+def _is_login_redirect(endpoint: Endpoint, role: str) -> bool:
+    """A 302 that is a refusal: anonymous users everywhere, non-staff in the admin."""
+    if endpoint.expected(role) != 302:
+        return False
+    return role == "anonymous" or endpoint.name.startswith("admin:")
+
+
+@pytest.mark.parametrize(("role", "endpoint"), _cases(allowed=True))
+def test_allows(request, world, role, endpoint):
+    response = _call(_client(request, role), endpoint, world)
+    assert response.status_code == endpoint.expected(role), response.content[:300]
+    if response.status_code == 302:
+        assert not response["Location"].startswith((LOGIN, ADMIN_LOGIN))
+    if endpoint.htmx and response.status_code == 200:
+        assert b"<html" not in response.content  # the fragment, not the page
+
+
+@pytest.mark.parametrize(("role", "endpoint"), _cases(allowed=False))
+def test_denies(request, world, role, endpoint):
+    before = _snapshot()
+    response = _call(_client(request, role), endpoint, world)
+    assert response.status_code == endpoint.expected(role)
+    if response.status_code == 302:
+        login = ADMIN_LOGIN if endpoint.name.startswith("admin:") else LOGIN
+        assert response["Location"].startswith(login)
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("endpoint", WRITES, ids=[e.id for e in WRITES])
+def test_denies_writes_without_a_csrf_token(world, alice, staff, endpoint):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff if endpoint.name.startswith("admin:") else alice)
+    before = _snapshot()
+    response = _call(client, endpoint, world)
+    assert response.status_code == 403
+    assert _snapshot() == before
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    covered = {endpoint.name for endpoint in MATRIX}
+    named = {pattern.name for pattern in urlpatterns}
+    assert named <= covered, f"not in the permission matrix: {sorted(named - covered)}"
+    # And every write pattern is checked for CSRF too.
+    assert {e.name for e in WRITES} >= {"article_create", "article_edit", "label_create"}
+
+
+def test_a_reader_is_told_why_a_write_is_refused(carol_client, world):
+    response = carol_client.get("/articles/new/")
+    assert response.status_code == 403
+    assert (
+        "Only editors can do this. Ask an admin to add you to Editors." in response.content.decode()
+    )
+
+
+def test_a_missing_article_gets_a_page_in_the_apps_style(alice_client, db):
+    response = alice_client.get("/articles/999999/")
+    assert response.status_code == 404
+    assert "There is nothing at this address" in response.content.decode()
