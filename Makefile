@@ -30,6 +30,11 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The benchmark (bench/RESULTS.md): SQLite in bench/out/, or PostgreSQL when
+# DATABASE_URL names a database it may wipe (its name must contain "bench").
+bench: $(VENV)/.installed
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 # Load test (bench/RESULTS.md, "Load test"): gunicorn + PostgreSQL, 50 editors for 60 s.
 # It creates the database if missing and only touches its own loadtest-* accounts.
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sm_loadtest

@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import operator
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 BOM = "\ufeff"
@@ -91,10 +93,40 @@ def number_cell(value: object) -> str | int:
 _CELLS = tuple(number_cell if numeric else text_cell for _, numeric in COLUMNS)
 
 
-def safe_row(row: Sequence[object]) -> list[str | int]:
+def _checked_row(row: Sequence[object]) -> list[str | int]:
+    return [cell(value) for cell, value in zip(_CELLS, row, strict=True)]
+
+
+_TEXT_INDEXES = tuple(i for i in range(len(COLUMNS)) if i not in NUMERIC_COLUMNS)
+_text_cells = operator.itemgetter(*_TEXT_INDEXES)
+_number_cells = operator.itemgetter(*sorted(NUMERIC_COLUMNS))
+# Text cells joined by a separator: a trigger at the start of the whole, or
+# right after a separator, is a trigger at the start of a cell. A separator
+# inside a cell can only raise a false alarm, and then the row is checked
+# cell by cell. The pattern starts with a literal, so the search is a fast scan.
+_SEPARATOR = "\x1f"
+_TRIGGER_AFTER_SEPARATOR = re.compile(_SEPARATOR + "[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+
+
+def safe_row(row: Sequence[object]) -> Sequence[str | int]:
+    """The row as it may be written: formula triggers neutralised, every cell as text or int.
+
+    Most rows are all strings and ints with no trigger: they are recognised
+    with one join and one regex search (C code, not a Python call per cell)
+    and returned as they are. Any other row goes through the per-cell rules.
+    """
     if len(row) != len(COLUMNS):
         raise ValueError(f"A row has {len(row)} values; the export has {len(COLUMNS)} columns.")
-    return [cell(value) for cell, value in zip(_CELLS, row, strict=True)]
+    try:
+        joined = _SEPARATOR.join(_text_cells(row))
+    except TypeError:  # None, a datetime or a number among the text cells
+        return _checked_row(row)
+    if joined[:1] in _TRIGGER_STARTS or _TRIGGER_AFTER_SEPARATOR.search(joined):
+        return _checked_row(row)
+    for value in _number_cells(row):
+        if value.__class__ is not int:
+            return _checked_row(row)
+    return row  # type: ignore[return-value]
 
 
 def csv_chunks(
@@ -109,13 +141,14 @@ def csv_chunks(
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(HEADER)
-    pending = 0
+    batch: list[Sequence[str | int]] = []
     for row in rows:
-        writer.writerow(safe_row(row))
-        pending += 1
-        if pending == rows_per_chunk:
+        batch.append(safe_row(row))
+        if len(batch) == rows_per_chunk:
+            writer.writerows(batch)
+            batch.clear()
             yield _drain(buffer)
-            pending = 0
+    writer.writerows(batch)
     yield _drain(buffer)
 
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from typing import Any
 
-from django.db.models import CharField, Count, Func, QuerySet
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.http import StreamingHttpResponse
 
-from annotations.balance import DISPUTED, consensus
+from annotations.balance import DISPUTED, KINDS, consensus, consensus_of_counts
 from annotations.csvexport import csv_chunks
+from annotations.csvsql import csv_lines
 from annotations.models import Label, LabelKind
 
 # Rows fetched from the database at a time; memory holds about this many.
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 
 _KIND_NAMES = dict(LabelKind.choices)
 _CONSENSUS_NAMES = {**_KIND_NAMES, DISPUTED: "Disputed"}
@@ -103,8 +104,13 @@ def select_labels(
 _ORDER = ("span__article_id", "span__start", "span__end", "span_id")
 
 
+def setup_queries(vendor: str) -> int:
+    """Statements an export runs before its two streamed queries (tests count them)."""
+    return 1 if vendor == "postgresql" else 0
+
+
 def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
-    """(article id, start, end, span id, kind, number of labels) for the spans ``labels`` touch.
+    """(article id, start, end, span id, then a count per kind of ``KINDS``) per span.
 
     Counts all of each span's labels, not only the selected ones, in the same
     span order as ``export_rows`` reads labels, so the two streams can be
@@ -114,21 +120,25 @@ def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
     return (
         Label.objects.filter(span_id__in=spans)
         .order_by()
-        .values_list(*_ORDER, "kind")
-        .annotate(n=Count("id"))
-        .order_by(*_ORDER, "kind")
+        .values_list(*_ORDER)
+        .annotate(**{kind: Count("id", filter=Q(kind=kind)) for kind in KINDS})
+        .order_by(*_ORDER)
         .iterator(chunk_size=CHUNK_SIZE)
     )
 
 
-def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
+def export_rows(
+    labels: QuerySet[Label], *, whole_spans: bool = False
+) -> Iterator[tuple[object, ...]]:
     """One tuple per label, in the columns of ``annotations.csvexport.COLUMNS``.
 
     Two queries, each streamed in chunks, whatever the number of rows: the
     labels ordered by article, then span in reading order, then label; and
     their spans' label counts in the same span order, for the consensus. Only
     the WHERE clause of ``labels`` matters: its ordering and any
-    select_related are replaced.
+    select_related are replaced. With ``whole_spans`` (the caller knows
+    ``labels`` holds every label of each span it touches: whole articles or
+    outlets) the consensus comes from the rows themselves, in one query.
     """
     rows = (
         labels.annotate(**_TIMES)
@@ -136,6 +146,9 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
         .values_list(*_FIELDS)
         .iterator(chunk_size=CHUNK_SIZE)
     )
+    if whole_spans:
+        yield from _with_own_consensus(rows)
+        return
     counts = _span_kind_counts(labels)
     pending = next(counts, None)
     last_span: object = None
@@ -147,33 +160,66 @@ def export_rows(labels: QuerySet[Label]) -> Iterator[tuple[object, ...]]:
             # The two queries are not one snapshot: skip spans labelled in between.
             while pending is not None and pending[:4] < span_key:
                 pending = next(counts, None)
-            kinds: list[str] = []
-            while pending is not None and pending[:4] == span_key:
-                kinds.extend(repeat(pending[4], pending[5]))
+            span_consensus = ""
+            if pending is not None and pending[:4] == span_key:
+                span_consensus = _CONSENSUS_NAMES.get(consensus_of_counts(pending[4:]), "")
                 pending = next(counts, None)
-            agreed = consensus(kinds)
-            span_consensus = _CONSENSUS_NAMES.get(agreed, "") if agreed else ""
-        (article_id, title, outlet, url, span_id, start, end, quote, kind) = row[:9]
-        yield (
-            article_id,
-            title,
-            outlet,
-            url,
-            span_id,
-            start,
-            end,
-            quote,
-            _KIND_NAMES.get(kind, kind),
-            kind,
-            span_consensus,
-            *row[9:],
-        )
+        kind = row[8]
+        # Tuples joined in C: this runs once per exported label.
+        yield row[:8] + (_KIND_NAMES.get(kind, kind), kind, span_consensus) + row[9:]
 
 
-def export_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
-    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time."""
-    for chunk in csv_chunks(export_rows(labels)):
-        yield chunk.encode("utf-8")
+def _with_own_consensus(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
+    """``export_rows`` when ``rows`` hold every label of each span they touch.
+
+    A span's rows are consecutive, so its consensus comes from its own rows:
+    no second query. Holds one span's rows at a time.
+    """
+    span_rows: list[tuple[Any, ...]] = []
+    for row in rows:
+        if span_rows and row[4] != span_rows[0][4]:
+            yield from _finish_span(span_rows)
+            span_rows = []
+        span_rows.append(row)
+    if span_rows:
+        yield from _finish_span(span_rows)
+
+
+def _finish_span(rows: list[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
+    agreed = _CONSENSUS_NAMES.get(consensus([row[8] for row in rows]), "")
+    for row in rows:
+        kind = row[8]
+        yield row[:8] + (_KIND_NAMES.get(kind, kind), kind, agreed) + row[9:]
+
+
+def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterator[bytes]:
+    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time.
+
+    On PostgreSQL the rows are read inside a transaction: outside one, Django
+    declares its server-side cursors WITH HOLD, and PostgreSQL then computes
+    and stores the whole result before sending the first row (1.5 s of a
+    200,000-label export, and the same again in a temporary file). Inside
+    one, rows stream as the sort yields them, and both queries see the
+    labels as they were when the export began. SQLite reads in chunks
+    without it, and a transaction there would hold the write lock
+    (``transaction_mode`` IMMEDIATE) for the whole download.
+    """
+    if connection.vendor != "postgresql":
+        for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
+            yield chunk.encode("utf-8")
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            # A cursor's plan is otherwise chosen for its first 10% of rows; an
+            # export reads them all (0.5 s less for 200,000 labels).
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        if whole_spans:
+            # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.
+            yield from (chunk.encode("utf-8") for chunk in csv_chunks(()))
+            yield from (lines.encode("utf-8") for lines in csv_lines(labels))
+            return
+        for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
+            yield chunk.encode("utf-8")
 
 
 def export_filename(today: datetime.date, article_id: int | None = None) -> str:
@@ -186,9 +232,13 @@ def utc_today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
-def csv_response(labels: QuerySet[Label], filename: str) -> StreamingHttpResponse:
+def csv_response(
+    labels: QuerySet[Label], filename: str, *, whole_spans: bool = False
+) -> StreamingHttpResponse:
     """Stream the export: rows are read and written as the client downloads."""
-    response = StreamingHttpResponse(export_bytes(labels), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        export_bytes(labels, whole_spans=whole_spans), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Editorial judgements: no shared cache may keep a copy.
     response["Cache-Control"] = "private, no-store"

@@ -8,31 +8,25 @@ so this hot path is built in Python; every piece of user text goes through
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
-from annotations.balance import DISPUTED, consensus
-from annotations.models import Article, Label, LabelKind
+from annotations.balance import DISPUTED, KINDS, consensus_of_counts
+from annotations.models import Article, LabelKind, Span
 from annotations.segments import Segment, split, touching
 from annotations.text import paragraph_ranges
 
 QUOTE_PREVIEW_CHARS = 90
 KIND_NAMES: dict[str, str] = {**dict(LabelKind.choices), DISPUTED: "disputed"}
-# What django.utils.html.escape replaces, applied with a bare str.translate:
-# escape() is wrapped for lazy strings, and it is called ~15,000 times a page.
-_ESCAPES = {
-    ord("&"): "&amp;",
-    ord("<"): "&lt;",
-    ord(">"): "&gt;",
-    ord('"'): "&quot;",
-    ord("'"): "&#x27;",
-}
-
-
-def escape(text: str) -> str:
-    return text.translate(_ESCAPES)
+# The standard library's escape replaces what django.utils.html.escape does
+# (& < > " ') without its lazy-string wrapper; five str.replace calls are
+# also several times faster than a str.translate table on non-ASCII text.
+# It is called ~15,000 times for a 5,000-span page.
+escape = html.escape
 
 
 @dataclass(slots=True)
@@ -41,7 +35,7 @@ class SpanSummary:
     start: int
     end: int
     quote: str  # The first QUOTE_PREVIEW_CHARS characters only.
-    kinds: list[str] = field(default_factory=list)
+    labels: int = 0
     consensus: str = ""
 
     @property
@@ -53,27 +47,24 @@ def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[
     """Every labelled span of ``article`` in reading order, with its consensus. One query.
 
     With ``within=(start, end)``, only the spans sharing text with that range.
+    One row per span with a count per kind (GROUP BY in the database), not a
+    row per label: half the rows for two reviewers, and no Counter per span.
     """
-    labels = Label.objects.filter(span__article=article)
+    queryset = Span.objects.filter(article=article)
     if within is not None:
-        labels = labels.filter(span__start__lt=within[1], span__end__gt=within[0])
-    rows = labels.order_by("span__start", "-span__end", "span_id").values_list(
-        "span_id",
-        "span__start",
-        "span__end",
-        Substr("span__quote", 1, QUOTE_PREVIEW_CHARS),
-        "kind",
+        queryset = queryset.filter(start__lt=within[1], end__gt=within[0])
+    rows = (
+        queryset.order_by()
+        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
+        .order_by("start", "-end", "id")
+        .values_list("id", "start", "end", Substr("quote", 1, QUOTE_PREVIEW_CHARS), *KINDS)
     )
     spans: dict[int, SpanSummary] = {}
-    for span_id, start, end, quote, kind in rows:
-        summary = spans.get(span_id)
-        if summary is None:
-            summary = spans[span_id] = SpanSummary(span_id, start, end, quote)
-        summary.kinds.append(kind)
-    for summary in spans.values():
-        kinds = summary.kinds
-        # One label is its own consensus (balance.consensus says so); most spans have one.
-        summary.consensus = kinds[0] if len(kinds) == 1 else consensus(kinds) or ""
+    for span_id, start, end, quote, *counts in rows:
+        labels = sum(counts)
+        if labels:  # A span without labels is being removed: it is not shown.
+            agreed = consensus_of_counts(counts) or ""
+            spans[span_id] = SpanSummary(span_id, start, end, quote, labels, agreed)
     return spans
 
 
@@ -145,5 +136,5 @@ def span_item_html(article: Article, summary: SpanSummary, swap: str = "") -> st
         f'<a href="/articles/{article.id}/spans/{summary.id}/" data-span-link="{summary.id}">'
         f'<span class="badge hl hl-{summary.consensus}">{summary.title}</span> '
         f'<span class="quote">{escape(summary.quote)}{more}</span> '
-        f'<span class="count" title="labels">({len(summary.kinds)})</span></a></li>'
+        f'<span class="count" title="labels">({summary.labels})</span></a></li>'
     )

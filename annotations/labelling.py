@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from annotations.models import (
     NOTE_MAX_LENGTH,
@@ -101,6 +102,7 @@ def label_span(
     for attempt in range(_RACE_RETRIES + 1):
         try:
             with transaction.atomic():
+                _bump_revision([article.pk])
                 span, _ = Span.objects.get_or_create(
                     article=article,
                     start=where.start,
@@ -135,7 +137,11 @@ def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: s
     """Change ``user``'s own label; anyone else's is refused."""
     _check_owner(label, user)
     kind, note, source_url = clean_label_fields(kind, note, source_url)
-    _update(label, user, kind, note, source_url)
+    if (label.kind, label.note, label.source_url) == (kind, note, source_url):
+        return label  # Nothing changed: no write, no audit entry.
+    with transaction.atomic():
+        _bump_revision(Span.objects.filter(pk=label.span_id).values("article_id"))
+        _update(label, user, kind, note, source_url)
     return label
 
 
@@ -146,6 +152,8 @@ def remove_label(label: Label, user: Any) -> bool:
     """
     _check_owner(label, user)
     with transaction.atomic():
+        # The article first, as every write locks it first (no deadlock between writers).
+        _bump_revision(Span.objects.filter(pk=label.span_id).values("article_id"))
         # Lock the span: of two reviewers removing its last two labels at once, the
         # second waits, sees the first's delete and removes the span. A label being
         # added right now either committed first (we see it and keep the span) or
@@ -176,3 +184,13 @@ def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> N
     label.kind, label.note, label.source_url = kind, note, source_url
     _record_author(label, user)
     label.save(update_fields=["kind", "note", "source_url", "updated_at"])
+
+
+def _bump_revision(article_ids: Any) -> None:
+    """Mark the cached figures (ArticleFigures) of ``article_ids`` (a list or a subquery) stale.
+
+    Runs first in each write's transaction: it takes the article's row lock,
+    so writers on one article queue in one order (no deadlock) for the few
+    milliseconds a write takes.
+    """
+    Article.objects.filter(pk__in=article_ids).update(labels_revision=F("labels_revision") + 1)

@@ -21,7 +21,9 @@ urlpatterns = [
         name="label_remove",
     ),
     path("articles/<int:article_id>/spans/<int:span_id>/", annotate.span_panel, name="span_panel"),
+    path("articles/<int:article_id>/spans/", annotate.span_items, name="span_items"),
     path("articles/<int:article_id>/report/", reports.article_report, name="article_report"),
+    path("articles/<int:article_id>/report/<slug:name>/", reports.report_list, name="report_list"),
     path("reports/", reports.report_overview, name="report_overview"),
     path(
         "articles/<int:article_id>/labels.csv",

@@ -140,3 +140,10 @@ def test_rows_come_out_in_chunks_not_all_at_once():
 def test_a_row_of_the_wrong_width_is_refused():
     with pytest.raises(ValueError, match="16 columns"):
         list(csv_chunks([[1, 2, 3]]))
+
+
+def test_a_trigger_after_a_unit_separator_inside_a_cell_is_left_alone():
+    # The fast check joins cells with U+001F; text containing one is checked cell by cell.
+    written = _read(list(csv_chunks([_row(note="a\x1f=b", quote="=x")])))[1]
+    assert written[HEADER.index("note")] == "a\x1f=b"
+    assert written[HEADER.index("quote")] == "'=x"

@@ -15,7 +15,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _summaries(spans: list[tuple[int, int, int]], kind: str = "verified_fact"):
-    return {i: SpanSummary(i, s, e, "", [kind], kind) for i, s, e in spans}
+    return {i: SpanSummary(i, s, e, "", 1, kind) for i, s, e in spans}
 
 
 @st.composite

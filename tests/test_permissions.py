@@ -120,6 +120,31 @@ MATRIX = [
         label="without htmx",
     ),
     Endpoint("article_report", "GET", "/articles/{article}/report/", (302, 200, 200, 200, 200)),
+    # "Show all" of a long side list or report list: every logged-in user reads them.
+    Endpoint(
+        "span_items", "GET", "/articles/{article}/spans/", (302, 200, 200, 200, 200), htmx=True
+    ),
+    Endpoint(
+        "span_items",
+        "GET",
+        "/articles/{article}/spans/",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
+    Endpoint(
+        "report_list",
+        "GET",
+        "/articles/{article}/report/disputed/",
+        (302, 200, 200, 200, 200),
+        htmx=True,
+    ),
+    Endpoint(
+        "report_list",
+        "GET",
+        "/articles/{article}/report/disputed/",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
     Endpoint("report_overview", "GET", "/reports/", (302, 200, 200, 200, 200)),
     Endpoint(
         "article_labels_csv", "GET", "/articles/{article}/labels.csv", (302, 200, 200, 200, 200)

@@ -174,8 +174,9 @@ def test_report_queries_do_not_grow_with_spans(carol_client, alice, bob, django_
             for s in spans[:n]
             for r, k in ((alice, "verified_fact"), (bob, "official_claim"))
         )
-        # session, user, article, every label with its span and reviewer
-        with django_assert_num_queries(4):
+        # session, user, article, every label with its span and reviewer, then
+        # quotes, notes and sources of the spans the page lists (100 per list)
+        with django_assert_num_queries(5):
             assert carol_client.get(f"/articles/{article.id}/report/").status_code == 200
 
     count(3)
@@ -412,11 +413,15 @@ def test_overview_queries_do_not_grow_with_articles(
     def count(n: int) -> None:
         Article.objects.all().delete()
         _articles(n)
-        # session, user, articles with their lengths, (span, kind) counts,
-        # reviewers per article on the page, outlets for the filter
-        with django_assert_num_queries(6):
+        # session, user, articles with their lengths and cached figures, (span,
+        # kind) counts of the articles without fresh figures, storing their
+        # figures, reviewers per article on the page, outlets for the filter
+        with django_assert_num_queries(7):
             response = carol_client.get(f"/reports/?sort={sort}")
         assert len(_titles(response.content.decode())) == min(n, 50)
+        # Again, with every figure cached (annotations.figures): no label is read.
+        with django_assert_num_queries(5):
+            carol_client.get(f"/reports/?sort={sort}")
 
     count(3)
     count(60)

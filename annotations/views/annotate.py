@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -37,6 +38,7 @@ from annotations.segments import touching
 from annotations.text import paragraph_ranges
 
 TEMPLATE = "annotations/article_detail.html"
+INLINE_SPAN_ITEMS = 300
 TOOLBAR_ERROR = "#annotate-error"
 PANEL_ERROR = "#panel-error"
 # ASCII digits only: int() would also take " 7", "+7" and "٧".
@@ -66,14 +68,27 @@ def render_article_page(
     panel: SpanPanel | None = None,
     error: str = "",
     status: int = 200,
+    every_item: bool = False,
 ) -> HttpResponse:
-    """The whole article page: highlighted body, span list, toolbar, optional panel."""
+    """The whole article page: highlighted body, span list, toolbar, optional panel.
+
+    A long side list shows its first ``INLINE_SPAN_ITEMS`` spans and a link
+    that loads the rest (``span_items``): for 5,000 spans the whole list is
+    more than half of the page's HTML and three quarters of its elements,
+    and Chromium took a second longer to show the highlights and answer a
+    selection with it (bench/RESULTS.md). ``every_item`` lists them all: the
+    page that link leads to without JavaScript.
+    """
     spans = load_spans(article)
+    shown = spans
+    if len(spans) > INLINE_SPAN_ITEMS and not every_item:
+        shown = dict(islice(spans.items(), INLINE_SPAN_ITEMS))
     # Built by annotations.highlights, which escapes every piece of text.
     context = {
         "article": article,
         "body_html": mark_safe(paragraphs_html(article.body, spans)),
-        "span_items": mark_safe(span_items_html(article, spans)),
+        "span_items": mark_safe(span_items_html(article, shown)),
+        "more_span_items": len(spans) - len(shown),
         "span_count": len(spans),
         "can_edit": is_editor(request.user),
         "kinds": _kind_buttons(),
@@ -329,6 +344,19 @@ def span_panel_for(span: Span, user: Any) -> SpanPanel:
         can_label=is_editor(user),
         my_label=next((label for label in shown if label.mine), None),
     )
+
+
+@require_GET
+@login_required
+def span_items(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Every item of the side list, for the "Show all" link of a long article's page.
+
+    Without htmx, the article page with the whole list in it.
+    """
+    article = _get_article(article_id)
+    if not request.htmx:
+        return render_article_page(request, article, every_item=True)
+    return HttpResponse(span_items_html(article, load_spans(article)))
 
 
 @require_GET

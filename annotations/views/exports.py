@@ -17,5 +17,7 @@ def article_labels_csv(request: HttpRequest, article_id: int) -> StreamingHttpRe
     # Every logged-in user may read every article and its report, so its CSV too.
     article = get_object_or_404(Article.objects.only("id"), pk=article_id)
     return csv_response(
-        select_labels(article_ids=[article.id]), export_filename(utc_today(), article.id)
+        select_labels(article_ids=[article.id]),
+        export_filename(utc_today(), article.id),
+        whole_spans=True,  # every label of the article: each span's consensus from its rows
     )

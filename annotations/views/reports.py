@@ -8,15 +8,15 @@ never model instances per label) in a constant number of queries.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.db.models.functions import Length
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -26,16 +26,16 @@ from annotations.agreement import agreement
 from annotations.balance import (
     CATEGORIES,
     CATEGORY_NAMES,
-    KINDS,
     UNSOURCED_SPECULATION,
     VERIFIED_FACT,
     Balance,
     balance,
     consensus,
-    consensus_of_counts,
     verdict,
 )
-from annotations.models import Article, Label, Span
+from annotations.figures import FIELDS as FIGURE_FIELDS
+from annotations.figures import Cached, balances
+from annotations.models import Article, Label
 
 ARTICLES_PER_PAGE = 50
 UNLABELLED = "unlabelled"
@@ -85,15 +85,16 @@ class ReportLabel:
     reviewer: str
     kind: str
     name: str
-    note: str
-    source_url: str
+    note: str = ""  # filled in by _fill_details for the spans a page lists
+    source_url: str = ""
 
 
 @dataclass(slots=True)
 class ReportSpan:
+    id: int
     start: int
     end: int
-    quote: str
+    quote: str = ""  # filled in by _fill_details for the spans a page lists
     labels: list[ReportLabel] = field(default_factory=list)
     consensus: str | None = None
 
@@ -107,43 +108,74 @@ class ReportSpan:
 
 
 def _report_spans(article: Article) -> list[ReportSpan]:
-    """Every labelled span of the article in reading order, with its labels. One query."""
+    """Every labelled span of the article in reading order, with who chose what. One query.
+
+    Only what the figures need (offsets, reviewers, kinds): quotes, notes and
+    sources are read for the spans a page lists, by ``_fill_details``.
+    """
     rows = (
         Label.objects.filter(span__article=article)
         .order_by("span__start", "-span__end", "span_id", "reviewer__username")
-        .values_list(
-            "span_id",
-            "span__start",
-            "span__end",
-            "span__quote",
-            "reviewer__username",
-            "kind",
-            "note",
-            "source_url",
-        )
+        .values_list("span_id", "span__start", "span__end", "reviewer__username", "kind")
     )
     spans: dict[int, ReportSpan] = {}
-    for span_id, start, end, quote, reviewer, kind, note, source_url in rows:
+    for span_id, start, end, reviewer, kind in rows:
         span = spans.get(span_id)
         if span is None:
-            span = spans[span_id] = ReportSpan(start=start, end=end, quote=quote)
-        span.labels.append(ReportLabel(reviewer, kind, KIND_NAMES[kind], note, source_url))
+            span = spans[span_id] = ReportSpan(span_id, start, end)
+        span.labels.append(ReportLabel(reviewer, kind, KIND_NAMES[kind]))
     for span in spans.values():
-        span.consensus = consensus(label.kind for label in span.labels)
+        span.consensus = consensus([label.kind for label in span.labels])
     return list(spans.values())
+
+
+def _fill_details(spans: Iterable[ReportSpan]) -> None:
+    """The quote of each of ``spans``, and its labels' notes and sources. One query."""
+    by_id = {span.id: span for span in spans}
+    rows = Label.objects.filter(span_id__in=list(by_id)).values_list(
+        "span_id", "span__quote", "reviewer__username", "note", "source_url"
+    )
+    for span_id, quote, reviewer, note, source_url in rows:
+        span = by_id[span_id]
+        span.quote = quote
+        for label in span.labels:
+            if label.reviewer == reviewer:
+                label.note, label.source_url = note, source_url
+
+
+# Spans listed at first in each of the report's lists; "Show all" loads the rest.
+# Written out in full, 5,000 spans made a 2.5 MB page that took twice the
+# benchmark's 100 ms target (bench/RESULTS.md); the figures still count every span.
+INLINE_REPORT_SPANS = 100
+DISAGREEMENTS = "disagreements"
+
+
+def _report_lists(spans: list[ReportSpan]) -> dict[str, list[ReportSpan]]:
+    """Each list of the report, by name: a category's spans, and the disagreements."""
+    lists: dict[str, list[ReportSpan]] = {category: [] for category in CATEGORIES}
+    for span in spans:
+        lists[span.consensus].append(span)
+    lists[DISAGREEMENTS] = [span for span in spans if not span.unanimous]
+    return lists
+
+
+def _list_html(name: str, spans: list[ReportSpan]) -> str:
+    if name == DISAGREEMENTS:
+        return report_html.disagreements(spans)
+    return report_html.spans_by_label(spans)
 
 
 @require_GET
 @login_required
-def article_report(request: HttpRequest, article_id: int) -> HttpResponse:
+def article_report(request: HttpRequest, article_id: int, every_span: bool = False) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
     spans = _report_spans(article)
     figures = balance(len(article.body), ((s.start, s.end, s.consensus) for s in spans))
-    by_label = {category: [] for category in CATEGORIES}
-    for span in spans:
-        by_label[span.consensus].append(span)
-    disagreements = [span for span in spans if not span.unanimous]
+    lists = _report_lists(spans)
+    shown = lists if every_span else {n: s[:INLINE_REPORT_SPANS] for n, s in lists.items()}
+    _fill_details(span for listed in shown.values() for span in listed)
     agreed = agreement({label.reviewer: label.kind for label in s.labels} for s in spans)
+    disagreements = lists[DISAGREEMENTS]
     return render(
         request,
         "annotations/report.html",
@@ -157,17 +189,37 @@ def article_report(request: HttpRequest, article_id: int) -> HttpResponse:
                 (
                     category,
                     KIND_NAMES[category],
-                    len(by_label[category]),
-                    report_html.spans_by_label(by_label[category]),
+                    len(lists[category]),
+                    _list_html(category, shown[category]),
+                    len(lists[category]) - len(shown[category]),
                 )
                 for category in CATEGORIES
             ],
             "disagreements": bool(disagreements),
-            "disagreements_html": report_html.disagreements(disagreements),
+            "disagreements_html": _list_html(DISAGREEMENTS, shown[DISAGREEMENTS]),
+            "disagreement_count": len(disagreements),
+            "more_disagreements": len(disagreements) - len(shown[DISAGREEMENTS]),
             "agreement": agreed,
             "reviewers": sorted({label.reviewer for s in spans for label in s.labels}),
         },
     )
+
+
+@require_GET
+@login_required
+def report_list(request: HttpRequest, article_id: int, name: str) -> HttpResponse:
+    """Every item of one of the report's lists, for its "Show all" link.
+
+    Without htmx, the report with every list in full.
+    """
+    if name not in (*CATEGORIES, DISAGREEMENTS):
+        raise Http404("No such list.")
+    if not request.htmx:
+        return article_report(request, article_id, every_span=True)
+    article = get_object_or_404(Article, pk=article_id)
+    listed = _report_lists(_report_spans(article))[name]
+    _fill_details(listed)
+    return HttpResponse(_list_html(name, listed))
 
 
 # --- The overview of every article ------------------------------------------
@@ -202,27 +254,6 @@ class Summary:
         return report_html.balance_bar(bar(self.figures or balance(self.chars, ())), mini=True)
 
 
-def _shares(summaries: dict[int, Summary], spans: QuerySet[Span]) -> None:
-    """Fill in each summary's balance from one grouped query over ``spans``.
-
-    One row per span with the number of reviewers who chose each kind (a
-    GROUP BY on the span, read as plain tuples); consensus and the sweep run
-    in Python, per article.
-    """
-    rows = (
-        spans.order_by()
-        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
-        .values_list("article_id", "start", "end", *KINDS)
-    )
-    per_article: dict[int, list[tuple[int, int, str | None]]] = defaultdict(list)
-    for article_id, start, end, *counts in rows:
-        per_article[article_id].append((start, end, consensus_of_counts(counts)))
-    for article_id, article_spans in per_article.items():
-        summary = summaries.get(article_id)
-        if summary is not None:
-            summary.figures = balance(summary.chars, article_spans)
-
-
 def _sorted(summaries: list[Summary], sort: str) -> list[Summary]:
     """Newest first by default; articles with nothing labelled sort last by share."""
     descending = sort.startswith("-")
@@ -254,24 +285,30 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.all()
     if outlet:
         articles = articles.filter(outlet=outlet)
-    # The body's length in SQL: the text itself is never fetched here.
-    summaries = {
-        row[0]: Summary(row[0], row[1], row[2], row[3] or row[4].date(), row[5])
-        for row in articles.order_by()
+    # The body's length in SQL: the text itself is never fetched here. Each
+    # article's cached figures come in the same query (annotations.figures).
+    rows = (
+        articles.order_by()
         .annotate(chars=Length("body"))
-        .values_list("id", "title", "outlet", "published", "created_at", "chars")
-    }
-    spans = Span.objects.all()
-    if sort.lstrip("-") == "date":
-        # Dates are known without labels: only this page's shares are needed.
+        .values_list("id", "title", "outlet", "published", "created_at", "chars", *FIGURE_FIELDS)
+    )
+    summaries: dict[int, Summary] = {}
+    cached: dict[int, Cached] = {}
+    for id, title, outlet_name, published, created_at, chars, *cache in rows:
+        summaries[id] = Summary(id, title, outlet_name, published or created_at.date(), chars)
+        cached[id] = Cached(id, chars, *cache)
+    by_date = sort.lstrip("-") == "date"
+    if by_date:
+        # Dates are known without labels: only this page's figures are needed.
         ordered = _sorted(list(summaries.values()), sort)
         page = Paginator(ordered, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-        _shares(summaries, spans.filter(article_id__in=[s.id for s in page]))
+        wanted = [cached[s.id] for s in page]
     else:
-        # Sorting by a share needs every (filtered) article's share first.
-        if outlet:
-            spans = spans.filter(article__outlet=outlet)
-        _shares(summaries, spans)
+        # Sorting by a share needs every (filtered) article's figures first.
+        wanted = list(cached.values())
+    for article_id, figures in balances(wanted).items():
+        summaries[article_id].figures = figures
+    if not by_date:
         ordered = _sorted(list(summaries.values()), sort)
         page = Paginator(ordered, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     reviewers = dict(

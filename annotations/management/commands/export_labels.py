@@ -57,11 +57,11 @@ class Command(BaseCommand):
             article_ids=articles, outlet=outlet, since=_date(since) if since else None
         )
         if output is None:
-            self._write(labels, self._stdout_bytes())
+            self._write(labels, self._stdout_bytes(), whole_spans=since is None)
             return
         try:
             with output.open("wb") as stream:
-                self._write(labels, stream)
+                self._write(labels, stream, whole_spans=since is None)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}") from None
 
@@ -71,8 +71,9 @@ class Command(BaseCommand):
         out = getattr(self.stdout, "_out", sys.stdout)
         return getattr(out, "buffer", out)
 
-    def _write(self, labels: QuerySet[Label], stream: IO[Any]) -> None:
+    def _write(self, labels: QuerySet[Label], stream: IO[Any], *, whole_spans: bool) -> None:
         text = isinstance(stream, io.TextIOBase)
-        for chunk in export_bytes(labels):
+        # Filters by article or outlet keep spans whole; --since may split one.
+        for chunk in export_bytes(labels, whole_spans=whole_spans):
             stream.write(chunk.decode("utf-8") if text else chunk)
         stream.flush()

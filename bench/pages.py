@@ -1,0 +1,223 @@
+"""Server time of each page and htmx request, in-process through the whole Django stack.
+
+``django.test.Client`` runs every middleware (sessions, auth, CSRF, CSP,
+htmx, history), the URL resolver, the view and the template, and renders the
+full response body; only the socket and the WSGI server are left out, and
+those do not depend on the number of spans. The client skips the CSRF check
+(its default), which costs microseconds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from annotations.models import Article, ArticleFigures, Label, LabelKind, Span
+from bench import textgen
+from bench.dataset import Dataset
+from bench.measure import Figure, QueryCount, count_queries, time_runs
+
+# Targets of issue 7, in milliseconds.
+ARTICLE_PAGE_MS = 150
+LABEL_MS = 30
+REPORT_MS = 100
+OVERVIEW_MS = 150
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@dataclass
+class Unavailable:
+    """A measurement whose view is not there (yet): reported, not silently dropped."""
+
+    id: str
+    title: str
+    reason: str
+
+
+def _exists(url: str) -> bool:
+    try:
+        resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def _ok(response: HttpResponse, url: str) -> HttpResponse:
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}, not 200")
+    return response
+
+
+def logged_in_client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def small_article_id(data: Dataset) -> int:
+    """An ordinary article (about 100 spans): the "few spans" side of the query-count check."""
+    return (
+        Article.objects.exclude(pk=data.long_article_id).order_by("id").values_list("id", flat=True)
+    )[0]
+
+
+def _get_figure(
+    client: Client, id: str, title: str, url: str, small_url: str, target: float, runs: int
+) -> tuple[Figure | Unavailable, QueryCount | None]:
+    if not _exists(url):
+        return Unavailable(id, title, f"{url} is not routed"), None
+
+    def get(url: str = url) -> None:
+        # .content forces the whole body to be rendered, as a server would send it.
+        _ok(client.get(url), url).content  # noqa: B018
+
+    figure = Figure(id, title, "ms", time_runs(lambda n: get(), runs), target=target)
+    figure.extra["url"] = url
+    figure.extra["bytes"] = len(client.get(url).content)
+    get(small_url)  # warm, as the full-size request is: caches must not count
+    queries, _ = count_queries(get)
+    small, _ = count_queries(lambda: get(small_url))
+    return figure, QueryCount(title, url, queries, small_url, small)
+
+
+class FreshRanges:
+    """Word ranges of an article that no span uses yet: each labelling run makes a new span."""
+
+    def __init__(self, article: Article, seed: int = 3) -> None:
+        self.article = article
+        taken = set(Span.objects.filter(article=article).values_list("start", "end"))
+        words = textgen.word_bounds(article.body)
+        rng = random.Random(seed)
+        candidates = []
+        for _ in range(20 * len(words)):
+            a = rng.randrange(len(words))
+            b = min(len(words) - 1, a + rng.randrange(1, 6))
+            pair = (words[a][0], words[b][1])
+            if pair not in taken:
+                taken.add(pair)
+                candidates.append(pair)
+        self._left = candidates
+        self.used: list[tuple[int, int]] = []
+
+    def next(self) -> tuple[int, int, str]:
+        start, end = self._left.pop()
+        self.used.append((start, end))
+        return start, end, self.article.body[start:end]
+
+    def clean_up(self) -> None:
+        """Take the benchmark's own labels out again, so a re-run measures the same data."""
+        spans = Span.objects.filter(article=self.article)
+        for start, end in self.used:
+            Label.objects.filter(span__in=spans.filter(start=start, end=end)).delete()
+            spans.filter(start=start, end=end).delete()
+
+
+def _label_figure(
+    client: Client, data: Dataset, small_id: int, runs: int
+) -> tuple[Figure | Unavailable, QueryCount | None]:
+    title = "Label a span (htmx POST) on the 5,000-span article"
+    url = f"/articles/{data.long_article_id}/labels/"
+    small_url = f"/articles/{small_id}/labels/"
+    if not _exists(url):
+        return Unavailable("label_span", title, f"{url} is not routed"), None
+    long_ranges = FreshRanges(Article.objects.get(pk=data.long_article_id))
+    small_ranges = FreshRanges(Article.objects.get(pk=small_id))
+    kinds = LabelKind.values
+
+    def post(url: str, ranges: FreshRanges, n: int) -> Callable[[], None]:
+        def action() -> None:
+            start, end, quote = ranges.next()
+            form = {"start": start, "end": end, "quote": quote, "kind": kinds[n % len(kinds)]}
+            _ok(client.post(url, form, **HTMX), url).content  # noqa: B018
+
+        return action
+
+    try:
+        timings = time_runs(lambda n: post(url, long_ranges, n)(), runs)
+        queries, _ = count_queries(post(url, long_ranges, 0))
+        small, _ = count_queries(post(small_url, small_ranges, 0))
+    finally:
+        long_ranges.clean_up()
+        small_ranges.clean_up()
+    figure = Figure("label_span", title, "ms", timings, target=LABEL_MS)
+    figure.extra["url"] = url
+    return figure, QueryCount(title, url, queries, small_url, small)
+
+
+def _cold_overview_figure(client: Client, url: str, runs: int) -> Figure:
+    """The overview with no cached figures: the first request after a bulk import."""
+
+    def cold(n: int) -> None:
+        ArticleFigures.objects.all().delete()
+        _ok(client.get(url), url).content  # noqa: B018
+
+    figure = Figure(
+        "overview_cold",
+        "/reports/ sorted by speculation share, figures not cached yet",
+        "ms",
+        time_runs(cold, runs, warmup=0),
+        note="Each run first empties the figures cache (annotations.figures), as after a "
+        "bulk import; every later request reads the cache. No target: shown for scale.",
+    )
+    _ok(client.get(url), url)  # leave the cache warm
+    return figure
+
+
+def server_figures(data: Dataset, runs: int) -> tuple[list[Figure | Unavailable], list[QueryCount]]:
+    client = logged_in_client(data.reviewer)
+    small_id = small_article_id(data)
+    long_id = data.long_article_id
+    outlet = Article.objects.get(pk=long_id).outlet
+    probes = [
+        (
+            "article_page",
+            "Article page with 5,000 spans (server)",
+            f"/articles/{long_id}/",
+            f"/articles/{small_id}/",
+            ARTICLE_PAGE_MS,
+        ),
+        (
+            "report",
+            "Report of the 5,000-span article",
+            f"/articles/{long_id}/report/",
+            f"/articles/{small_id}/report/",
+            REPORT_MS,
+        ),
+        (
+            "overview",
+            "/reports/ over all articles, first page",
+            "/reports/",
+            f"/reports/?outlet={outlet.replace(' ', '+')}",
+            OVERVIEW_MS,
+        ),
+        (
+            "overview_by_speculation",
+            "/reports/ sorted by speculation share",
+            "/reports/?sort=-speculation",
+            f"/reports/?sort=-speculation&outlet={outlet.replace(' ', '+')}",
+            OVERVIEW_MS,
+        ),
+    ]
+    figures: list[Figure | Unavailable] = []
+    counts: list[QueryCount] = []
+    for id, title, url, small_url, target in probes:
+        figure, count = _get_figure(client, id, title, url, small_url, target, runs)
+        figures.append(figure)
+        if count:
+            counts.append(count)
+        if id == "overview_by_speculation" and isinstance(figure, Figure):
+            figures.append(_cold_overview_figure(client, url, min(runs, 3)))
+        if id == "article_page":
+            # The labelling request comes second, as in the issue's list.
+            figure, count = _label_figure(client, data, small_id, runs)
+            figures.append(figure)
+            if count:
+                counts.append(count)
+    return figures, counts

@@ -1,0 +1,147 @@
+"""``make bench``: build the throwaway database, measure, write bench/RESULTS.md.
+
+    .venv/bin/python -m bench.run [--runs 7] [--keep-data] [--no-browser] [--no-memory]
+
+PostgreSQL when DATABASE_URL is set (its name must contain "bench": it is
+wiped), else SQLite in bench/out/. ``--keep-data`` reuses a dataset of the
+same sizes left by an earlier run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import django
+
+from bench import database
+
+BENCH_DIR = Path(__file__).resolve().parent
+MEMORY_LABELS = 1_000_000
+
+
+def measure(
+    data,
+    *,
+    runs: int,
+    browser: bool,
+    memory: bool,
+    memory_labels: int = MEMORY_LABELS,
+) -> dict:
+    """Every figure of issue 7 on the dataset ``data`` in the current database."""
+    from annotations.models import Label
+    from bench import export, pages
+    from bench.pages import Unavailable
+
+    figures, counts = pages.server_figures(data, runs)
+    notes: list[str] = []
+    if browser:
+        try:
+            figures.insert(1, _browser_figure(data, runs))
+        except Exception as error:  # no Chromium, say: the other figures still count
+            reason = f"Chromium run failed: {type(error).__name__}: {str(error)[:200]}"
+            figures.insert(
+                1, Unavailable("article_page_browser", "Article page in Chromium", reason)
+            )
+    export_info: dict = {}
+    if export.available():
+        export_figures, export_counts, export_info = export.export_figures(runs)
+        figures += export_figures
+        counts += export_counts
+        if memory:
+            total = Label.objects.count()
+            figures.append(export.peak_memory(total, runs=min(runs, 3)))
+            from bench.dataset import add_extra_labels, remove_extra_labels
+
+            extra = add_extra_labels(memory_labels)
+            try:
+                figures.append(export.peak_memory(memory_labels, runs=min(runs, 3)))
+            finally:
+                remove_extra_labels(extra)
+    else:
+        figures.append(Unavailable("export_rate", "CSV export", "annotations.exports is missing"))
+    return {
+        "figures": [f.as_dict() if not isinstance(f, Unavailable) else asdict(f) for f in figures],
+        "queries": [c.as_dict() for c in counts],
+        "export": export_info,
+        "notes": notes,
+    }
+
+
+def _browser_figure(data, runs: int):
+    from bench import browser
+    from bench.pages import logged_in_client
+
+    client = logged_in_client(data.reviewer)
+    html = client.get(f"/articles/{data.long_article_id}/").content.decode()
+    body = html.split('id="article-body"', 1)[-1].split("</div>", 1)[0]
+    highlights = body.count("<mark ")
+    session = client.cookies["sessionid"].value
+    return browser.page_figure(data.long_article_id, session, highlights, runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="Timed runs per figure (>= 5).")
+    parser.add_argument("--keep-data", action="store_true", help="Reuse an existing dataset.")
+    parser.add_argument("--no-browser", action="store_true", help="Skip Chromium.")
+    parser.add_argument("--no-memory", action="store_true", help="Skip the peak-memory runs.")
+    parser.add_argument("--output", type=Path, default=BENCH_DIR, help="Where RESULTS.md goes.")
+    args = parser.parse_args(argv)
+
+    try:
+        database.configure()
+    except database.RefusedDatabase as error:
+        print(error, file=sys.stderr)
+        return 2
+    django.setup()
+    from django.db import connection
+
+    from bench import dataset, report
+
+    sizes = dataset.Sizes()
+    data = None
+    if args.keep_data:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved on since
+        data = dataset.find(sizes)
+    generation = None
+    if data is None:
+        print("Building the dataset…", flush=True)
+        began = time.perf_counter()
+        database.wipe_and_migrate()
+        data = dataset.build(sizes)
+        generation = time.perf_counter() - began
+    print(f"Dataset ready ({generation or 0:.0f} s): {data.as_dict()}", flush=True)
+
+    load_before = os.getloadavg()[0]
+    results = measure(data, runs=args.runs, browser=not args.no_browser, memory=not args.no_memory)
+    results["notes"].append(
+        f"Load average (1 min) on the 2 cores: {load_before:.1f} when measuring began, "
+        f"{os.getloadavg()[0]:.1f} at the end; other work on the machine slows every figure."
+    )
+    results.update(
+        date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        machine=report.machine(),
+        database=database.describe(),
+        database_vendor=connection.vendor,
+        django=django.get_version(),
+        dataset=data.as_dict(),
+        generation_s=generation,
+        runs=args.runs,
+    )
+    report.save(results, args.output)
+    for figure in results["figures"]:
+        verdict = {True: "PASS", False: "FAIL", None: ""}[figure.get("passed")]
+        print(f"{figure['title']}: {figure.get('median', figure.get('reason'))} {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
