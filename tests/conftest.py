@@ -21,6 +21,13 @@ SAMPLE_BODY = (
 )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The named users get real passwords; PBKDF2 costs ~0.5 s each on a busy 2-core
+    machine. MD5 is fine for throwaway test users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, *, editor: bool = False, **extra: object) -> User:
     user = User.objects.create_user(username, password="pw-" + username, **extra)
     if editor:

@@ -9,22 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from annotations.exports import setup_queries
-from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
 from tests.exporting import HEADER, many_labels, parse_csv
-
-
-def _label(article, reviewer, quote, kind, note=""):
-    start = article.body.index(quote)
-    return label_span(
-        article=article,
-        reviewer=reviewer,
-        start=start,
-        end=start + len(quote),
-        quote=quote,
-        kind=kind,
-        note=note,
-    )
+from tests.factories import label_quote
 
 
 def _staff_with(*codenames: str) -> Client:
@@ -59,7 +46,7 @@ def test_changelist_queries_do_not_grow_with_rows(staff_client, alice, url):
 
 
 def test_changelists_search_titles_quotes_and_notes(staff_client, article, alice):
-    _label(article, alice, "Officials", "official_claim", note="checked with the ministry")
+    label_quote(article, alice, "Officials", "official_claim", note="checked with the ministry")
     assert (
         "Mobilisation rumours"
         in staff_client.get("/admin/annotations/article/?q=rumours").content.decode()
@@ -72,8 +59,8 @@ def test_changelists_search_titles_quotes_and_notes(staff_client, article, alice
 
 
 def test_label_changelist_filters_by_kind(staff_client, article, alice, bob):
-    _label(article, alice, "Officials", "official_claim", note="alice's note")
-    _label(article, bob, "Officials", "verified_fact", note="bob's note")
+    label_quote(article, alice, "Officials", "official_claim", note="alice's note")
+    label_quote(article, bob, "Officials", "verified_fact", note="bob's note")
     html = staff_client.get("/admin/annotations/label/?kind__exact=verified_fact").content.decode()
     assert "bob&#x27;s note" in html
     assert "alice&#x27;s note" not in html
@@ -102,8 +89,8 @@ def test_user_text_is_escaped_in_the_admin(staff_client, alice):
 def test_article_page_lists_its_spans_with_links_and_span_page_its_labels(
     staff_client, article, alice, bob
 ):
-    label = _label(article, alice, "Officials", "official_claim", note="alice's note")
-    _label(article, bob, "Officials", "verified_fact", note="bob's note")
+    label = label_quote(article, alice, "Officials", "official_claim", note="alice's note")
+    label_quote(article, bob, "Officials", "verified_fact", note="bob's note")
     span = label.span
     html = staff_client.get(f"/admin/annotations/article/{article.id}/change/").content.decode()
     assert f'href="/admin/annotations/span/{span.id}/change/"' in html
@@ -120,7 +107,7 @@ def test_spans_and_labels_cannot_be_added_in_the_admin(staff_client, db):
 
 
 def test_label_edit_keeps_the_apps_rules_and_its_history(staff_client, article, alice):
-    label = _label(article, alice, "Officials", "official_claim", note="first note")
+    label = label_quote(article, alice, "Officials", "official_claim", note="first note")
     url = f"/admin/annotations/label/{label.id}/change/"
 
     refused = staff_client.post(
@@ -148,8 +135,8 @@ def _export(client: Client, url: str, **data) -> object:
 
 
 def test_label_action_exports_the_selected_labels(staff_client, article, alice, bob):
-    chosen = _label(article, alice, "Officials", "official_claim", note="chosen")
-    _label(article, bob, "Officials", "verified_fact", note="left out")
+    chosen = label_quote(article, alice, "Officials", "official_claim", note="chosen")
+    label_quote(article, bob, "Officials", "verified_fact", note="left out")
     response = _export(staff_client, "/admin/annotations/label/", _selected_action=[chosen.id])
     assert response.streaming is True
     assert response["Content-Disposition"].startswith('attachment; filename="sourcemark-labels-20')
@@ -195,7 +182,7 @@ def test_label_action_queries_do_not_grow_with_rows(staff_client, alice, django_
 
 
 def test_article_action_exports_labels_of_selected_articles(staff_client, article, alice):
-    _label(article, alice, "Officials", "official_claim", note="in")
+    label_quote(article, alice, "Officials", "official_claim", note="in")
     other = many_labels(3, alice, title="Other")
     response = _export(staff_client, "/admin/annotations/article/", _selected_action=[article.id])
     rows = parse_csv(b"".join(response.streaming_content))
@@ -207,7 +194,7 @@ def test_article_action_exports_labels_of_selected_articles(staff_client, articl
 
 
 def test_staff_without_label_permission_get_403(article, alice):
-    _label(article, alice, "Officials", "official_claim")
+    label_quote(article, alice, "Officials", "official_claim")
     client = _staff_with("view_article", "change_article")
     response = _export(client, "/admin/annotations/article/", _selected_action=[article.id])
     assert response.status_code == 403
@@ -218,7 +205,7 @@ def test_staff_without_label_permission_get_403(article, alice):
 
 
 def test_staff_with_view_permission_may_export(article, alice):
-    label = _label(article, alice, "Officials", "official_claim")
+    label = label_quote(article, alice, "Officials", "official_claim")
     client = _staff_with("view_label", "view_article")
     response = _export(client, "/admin/annotations/label/", _selected_action=[label.id])
     assert response.status_code == 200
@@ -229,7 +216,7 @@ def test_staff_with_view_permission_may_export(article, alice):
 
 @pytest.mark.parametrize("url", ["/admin/annotations/label/", "/admin/annotations/article/"])
 def test_non_staff_never_get_the_csv(alice_client, carol_client, article, alice, url):
-    label = _label(article, alice, "Officials", "official_claim")
+    label = label_quote(article, alice, "Officials", "official_claim")
     for client in [alice_client, carol_client]:
         response = _export(client, url, _selected_action=[label.id, article.id])
         # The admin sends anyone who is not staff to its login page.
@@ -259,7 +246,7 @@ def test_admin_adds_articles_through_the_apps_form(staff_client, staff):
 
 
 def test_admin_cannot_change_a_highlighted_body(staff_client, article, alice):
-    _label(article, alice, "Officials", "official_claim")
+    label_quote(article, alice, "Officials", "official_claim")
     response = staff_client.post(
         f"/admin/annotations/article/{article.id}/change/",
         {

@@ -6,35 +6,16 @@ import pytest
 from django.test import Client
 
 from annotations.ingest import ArticleData, save_article
-from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
+from tests.factories import label_quote
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The shared fixtures set real passwords; PBKDF2 would dominate these tests' time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _at(article: Article, quote: str) -> dict[str, object]:
     """The POST fields a browser sends for the first copy of ``quote``."""
     start = article.body.index(quote)
     return {"start": start, "end": start + len(quote), "quote": quote}
-
-
-def _label(article, reviewer, quote, kind, **extra) -> Label:
-    start = article.body.index(quote)
-    return label_span(
-        article=article,
-        reviewer=reviewer,
-        start=start,
-        end=start + len(quote),
-        quote=quote,
-        kind=kind,
-        **extra,
-    )
 
 
 def _many_spans(article: Article, reviewer, count: int) -> None:
@@ -59,7 +40,7 @@ def long_article(alice) -> Article:
 
 
 def test_page_shows_highlights_as_marks_with_paragraph_offsets(alice_client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
     span = Span.objects.get()
     assert '<p id="p-0" data-start="0" data-end="48">' in html
@@ -74,16 +55,16 @@ def test_page_shows_highlights_as_marks_with_paragraph_offsets(alice_client, art
 
 
 def test_a_disagreement_is_shown_as_disputed(alice_client, article, alice, bob):
-    _label(article, alice, "Officials say", "official_claim")
-    _label(article, bob, "Officials say", "verified_fact")
+    label_quote(article, alice, "Officials say", "official_claim")
+    label_quote(article, bob, "Officials say", "verified_fact")
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
     assert 'class="hl hl-disputed" data-spans="' in html
     assert 'title="disputed">Officials say</mark>' in html
 
 
 def test_nested_spans_list_every_covering_span_innermost_last(alice_client, article, alice):
-    _label(article, alice, "Officials say 300,000 reservists", "official_claim")
-    _label(article, alice, "300,000", "verified_fact")
+    label_quote(article, alice, "Officials say 300,000 reservists", "official_claim")
+    label_quote(article, alice, "300,000", "verified_fact")
     outer = Span.objects.get(quote__startswith="Officials")
     inner = Span.objects.get(quote="300,000")
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
@@ -100,14 +81,14 @@ def test_article_text_inside_highlights_is_escaped(alice_client, alice):
     article = Article.objects.create(
         title="T", body='Say <b>bold</b> & "quoted" things.', fingerprint="e" * 64
     )
-    _label(article, alice, '<b>bold</b> & "quoted"', "verified_fact")
+    label_quote(article, alice, '<b>bold</b> & "quoted"', "verified_fact")
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;</mark>" in html
     assert "<b>bold</b>" not in html
 
 
 def test_readers_see_highlights_but_no_toolbar(carol_client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     html = carol_client.get(f"/articles/{article.id}/").content.decode()
     assert "Officials say</mark>" in html
     assert 'id="label-toolbar"' not in html
@@ -153,7 +134,7 @@ def test_editor_labels_a_selection_and_gets_only_the_changed_parts(alice_client,
 
 
 def test_a_new_span_is_inserted_before_the_next_one_in_reading_order(alice_client, article, alice):
-    _label(article, alice, "the café was closed", "verified_fact")
+    label_quote(article, alice, "the café was closed", "verified_fact")
     later = Span.objects.get()
     html = alice_client.post(
         f"/articles/{article.id}/labels/",
@@ -178,7 +159,7 @@ def test_offsets_count_code_points_past_emoji(alice_client, article, alice):
 
 
 def test_a_second_reviewer_reuses_the_span_and_it_becomes_disputed(bob_client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     span = Span.objects.get()
     html = bob_client.post(
         f"/articles/{article.id}/labels/",
@@ -309,8 +290,10 @@ def test_label_queries_do_not_grow_with_spans(
 
 
 def test_panel_lists_every_reviewers_label_with_its_audit_trail(alice_client, article, alice, bob):
-    _label(article, alice, "Officials say", "official_claim", note="Ministry Q&A")
-    _label(article, bob, "Officials say", "verified_fact", source_url="https://example.com/a?b=1&c")
+    label_quote(article, alice, "Officials say", "official_claim", note="Ministry Q&A")
+    label_quote(
+        article, bob, "Officials say", "verified_fact", source_url="https://example.com/a?b=1&c"
+    )
     span = Span.objects.get()
     response = alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX)
     html = response.content.decode()
@@ -331,20 +314,20 @@ def test_panel_lists_every_reviewers_label_with_its_audit_trail(alice_client, ar
 def test_panel_queries_do_not_grow_with_reviewers_or_changes(
     alice_client, article, alice, bob, carol, django_assert_num_queries
 ):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     span = label.span
     # session, user, article, span, labels with reviewers, history with users, editor check
     with django_assert_num_queries(7):
         alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX)
-    _label(article, bob, "Officials say", "verified_fact", note="One")
-    _label(article, bob, "Officials say", "verified_fact", note="Two")
+    label_quote(article, bob, "Officials say", "verified_fact", note="One")
+    label_quote(article, bob, "Officials say", "verified_fact", note="Two")
     with django_assert_num_queries(7):
         html = alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX).content.decode()
     assert "note: One → Two" in html
 
 
 def test_panel_without_htmx_is_the_page_with_the_panel_open(carol_client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     span = Span.objects.get()
     html = carol_client.get(f"/articles/{article.id}/spans/{span.id}/").content.decode()
     assert 'id="article-body"' in html
@@ -353,7 +336,7 @@ def test_panel_without_htmx_is_the_page_with_the_panel_open(carol_client, articl
 
 
 def test_panel_offers_another_editor_their_own_label(bob_client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     span = Span.objects.get()
     html = bob_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX).content.decode()
     assert 'aria-label="Add your label"' in html
@@ -372,21 +355,21 @@ def test_panel_offers_another_editor_their_own_label(bob_client, article, alice)
 
 @pytest.mark.parametrize("path", ["/articles/{a}/spans/999/", "/articles/999/spans/{s}/"])
 def test_panel_for_a_missing_span_is_404(alice_client, article, alice, path):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     span = Span.objects.get()
     url = path.format(a=article.id, s=span.id)
     assert alice_client.get(url, **HX).status_code == 404
 
 
 def test_panel_requires_login(client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     span = Span.objects.get()
     response = client.get(f"/articles/{article.id}/spans/{span.id}/")
     assert response["Location"].startswith("/login/")
 
 
 def test_editor_changes_their_label_and_the_trail_records_it(alice_client, article, alice):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     response = alice_client.post(
         f"/articles/{article.id}/labels/{label.id}/",
         {"kind": "verified_fact", "note": "Checked", "source_url": "https://example.org/x"},
@@ -407,7 +390,7 @@ def test_editor_changes_their_label_and_the_trail_records_it(alice_client, artic
 
 
 def test_changing_without_htmx_redirects_to_the_panel_page(alice_client, article, alice):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     response = alice_client.post(
         f"/articles/{article.id}/labels/{label.id}/", {"kind": "verified_fact"}
     )
@@ -415,7 +398,7 @@ def test_changing_without_htmx_redirects_to_the_panel_page(alice_client, article
 
 
 def test_a_bad_change_is_refused_in_the_panel(alice_client, article, alice):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     response = alice_client.post(
         f"/articles/{article.id}/labels/{label.id}/",
         {"kind": "verified_fact", "source_url": "javascript:alert(1)"},
@@ -430,7 +413,7 @@ def test_a_bad_change_is_refused_in_the_panel(alice_client, article, alice):
 
 @pytest.mark.parametrize("action", ["", "remove/"])
 def test_nobody_changes_or_removes_another_reviewers_label(bob_client, article, alice, action):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     response = bob_client.post(
         f"/articles/{article.id}/labels/{label.id}/{action}", {"kind": "verified_fact"}, **HX
     )
@@ -443,7 +426,7 @@ def test_nobody_changes_or_removes_another_reviewers_label(bob_client, article, 
 
 @pytest.mark.parametrize("action", ["", "remove/"])
 def test_readers_cannot_change_or_remove(carol_client, article, alice, action):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     response = carol_client.post(
         f"/articles/{article.id}/labels/{label.id}/{action}", {"kind": "verified_fact"}, **HX
     )
@@ -453,7 +436,7 @@ def test_readers_cannot_change_or_remove(carol_client, article, alice, action):
 
 @pytest.mark.parametrize("action", ["", "remove/"])
 def test_a_label_of_another_article_is_404_here(alice_client, article, alice, action):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     other, _ = save_article(ArticleData(title="Other", body="Other text."), created_by=alice)
     response = alice_client.post(
         f"/articles/{other.id}/labels/{label.id}/{action}", {"kind": "verified_fact"}, **HX
@@ -463,7 +446,7 @@ def test_a_label_of_another_article_is_404_here(alice_client, article, alice, ac
 
 
 def test_removing_the_last_label_removes_the_highlight(alice_client, article, alice):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     span_id = label.span_id
     response = alice_client.post(f"/articles/{article.id}/labels/{label.id}/remove/", **HX)
     html = response.content.decode()
@@ -475,8 +458,8 @@ def test_removing_the_last_label_removes_the_highlight(alice_client, article, al
 
 
 def test_removing_one_of_two_labels_keeps_the_span(alice_client, article, alice, bob):
-    label = _label(article, alice, "Officials say", "official_claim")
-    _label(article, bob, "Officials say", "verified_fact")
+    label = label_quote(article, alice, "Officials say", "official_claim")
+    label_quote(article, bob, "Officials say", "verified_fact")
     html = alice_client.post(
         f"/articles/{article.id}/labels/{label.id}/remove/", **HX
     ).content.decode()
@@ -486,7 +469,7 @@ def test_removing_one_of_two_labels_keeps_the_span(alice_client, article, alice,
 
 
 def test_removing_without_htmx_redirects_to_the_article(alice_client, article, alice):
-    label = _label(article, alice, "Officials say", "official_claim")
+    label = label_quote(article, alice, "Officials say", "official_claim")
     response = alice_client.post(f"/articles/{article.id}/labels/{label.id}/remove/")
     assert response["Location"] == f"/articles/{article.id}/"
     assert not Label.objects.exists()

@@ -6,7 +6,6 @@ import pytest
 
 from annotations.labelling import LabelError, change_label, label_span, remove_label
 from annotations.models import Label
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 
 def _officials(article, user, kind="official_claim", **fields):

@@ -19,7 +19,6 @@ from django.db import connection, connections
 
 from annotations.labelling import label_span, remove_label
 from annotations.models import EDITORS_GROUP, Label, Span
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -10,10 +10,10 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 
 from annotations.exports import setup_queries
-from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
 from tests.conftest import SAMPLE_BODY
 from tests.exporting import HEADER, iso, many_labels, parse_csv
+from tests.factories import label_quote
 
 EMOJI_QUOTE = "Reporters 🇺🇦 saw the 👩🏽‍⚕️ medics"
 HOSTILE = [
@@ -26,20 +26,6 @@ HOSTILE = [
     "\rCR",
     "\nLF",
 ]
-
-
-def _label(article, reviewer, quote, kind, note="", source_url=""):
-    start = article.body.index(quote)
-    return label_span(
-        article=article,
-        reviewer=reviewer,
-        start=start,
-        end=start + len(quote),
-        quote=quote,
-        kind=kind,
-        note=note,
-        source_url=source_url,
-    )
 
 
 def _download(client, article_id: int) -> bytes:
@@ -63,7 +49,7 @@ def test_post_is_refused(carol_client, article):
 
 
 def test_reader_downloads_a_streamed_csv_named_by_article_and_date(carol_client, article, alice):
-    _label(article, alice, "Officials", "official_claim")
+    label_quote(article, alice, "Officials", "official_claim")
     response = carol_client.get(f"/articles/{article.id}/labels.csv")
     assert isinstance(response, StreamingHttpResponse)
     assert response.streaming is True
@@ -83,11 +69,11 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
         "alice": 'She said "yes", then, after a pause,\nleft. Café 👩🏽‍⚕️',
         "bob": "Line one\r\nLine two; 1 < 2, 100%",
     }
-    _label(
+    label_quote(
         article, alice, EMOJI_QUOTE, "verified_fact", notes["alice"], "https://example.com/ü?q=1,2"
     )
-    _label(article, bob, EMOJI_QUOTE, "official_claim", notes["bob"])
-    _label(article, alice, "Officials", "unsourced_speculation")
+    label_quote(article, bob, EMOJI_QUOTE, "official_claim", notes["bob"])
+    label_quote(article, alice, "Officials", "unsourced_speculation")
     other = Article.objects.create(title="Other", body="Other text", fingerprint="o" * 64)
     Label.objects.create(
         span=Span.objects.create(article=other, start=0, end=5, quote="Other"),

@@ -14,7 +14,6 @@ from django.test import Client
 
 from annotations.labelling import label_span
 from annotations.models import Article
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,6 @@ from django.utils.html import escape
 from annotations.labelling import LabelError, clean_label_fields, label_span
 from annotations.models import Article
 from tests.hostile import PAYLOADS, URLS, assert_inert
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 OK_URL = [u for u in URLS if u.accepted]
 BAD_URL = [u for u in URLS if not u.accepted]

@@ -16,7 +16,6 @@ from annotations.labelling import LabelError, clean_label_fields, label_span
 from annotations.models import EDITORS_GROUP, Article, Label
 from annotations.text import canonicalize
 from tests.hostile import PAYLOADS, URLS, assert_inert
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 HX = {"HTTP_HX_REQUEST": "true"}
 HOSTILE_NAME = "<svg onload=alert(1)>"

@@ -9,7 +9,6 @@ from axes.models import AccessAttempt
 from django.db.models import F
 
 from newsroom.client_ip import address_from_meta
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 ATTACKER = "203.0.113.7"
 

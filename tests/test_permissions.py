@@ -19,7 +19,6 @@ from django.test import Client
 from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
 from annotations.urls import urlpatterns
-from tests.speed import fast_password_hashing  # noqa: F401 (autouse fixture)
 
 ROLES = ("anonymous", "reader", "editor", "other_editor", "staff")
 CLIENTS = {

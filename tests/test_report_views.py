@@ -12,19 +12,7 @@ from django.test import override_settings
 from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
 from annotations.seeding import load_seeds
-
-
-def _label(article, reviewer, quote, kind, **extra):
-    start = article.body.index(quote)
-    return label_span(
-        article=article,
-        reviewer=reviewer,
-        start=start,
-        end=start + len(quote),
-        quote=quote,
-        kind=kind,
-        **extra,
-    )
+from tests.factories import label_quote
 
 
 def _articles(n: int, *, outlet: str = "Wire", labelled: bool = True) -> list[Article]:
@@ -65,7 +53,7 @@ def test_it_sends_anonymous_users_to_log_in(client, db, url):
 
 
 def test_readers_may_view_reports(carol_client, article, alice):
-    _label(article, alice, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
     assert carol_client.get(f"/articles/{article.id}/report/").status_code == 200
     assert carol_client.get("/reports/").status_code == 200
 
@@ -89,10 +77,12 @@ def test_report_shows_balance_verdict_and_rules(carol_client, article, alice, bo
     body = article.body
     # "Officials say 300,000 reservists were called up." is 48 characters: alice and
     # bob call it a claim. "One version ... two million" is speculation (alice only).
-    _label(article, alice, "Officials say 300,000 reservists were called up.", "official_claim")
-    _label(article, bob, "Officials say 300,000 reservists were called up.", "official_claim")
+    label_quote(
+        article, alice, "Officials say 300,000 reservists were called up.", "official_claim"
+    )
+    label_quote(article, bob, "Officials say 300,000 reservists were called up.", "official_claim")
     speculation = "One version is that he could draft up to two million"
-    _label(article, alice, speculation, "unsourced_speculation")
+    label_quote(article, alice, speculation, "unsourced_speculation")
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
     # 48 + 52 = 100 labelled characters: 52% speculation, 48% claim, largest first.
     assert len(speculation) == 52
@@ -113,7 +103,7 @@ def test_report_shows_balance_verdict_and_rules(carol_client, article, alice, bo
 
 
 def test_report_lists_spans_by_label_with_notes_and_escaped_sources(carol_client, article, alice):
-    _label(
+    label_quote(
         article,
         alice,
         "Officials say",
@@ -132,8 +122,8 @@ def test_report_lists_spans_by_label_with_notes_and_escaped_sources(carol_client
 
 
 def test_disagreements_say_who_chose_what(carol_client, article, alice, bob):
-    _label(article, alice, "Officials say", "official_claim")
-    _label(article, bob, "Officials say", "verified_fact")
+    label_quote(article, alice, "Officials say", "official_claim")
+    label_quote(article, bob, "Officials say", "verified_fact")
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
     disagreements = html[
         html.index('id="disagreements-heading"') : html.index("agreement-heading")
@@ -147,8 +137,8 @@ def test_disagreements_say_who_chose_what(carol_client, article, alice, bob):
 
 
 def test_too_little_overlap_is_said_in_words(carol_client, article, alice, bob):
-    _label(article, alice, "Officials say", "official_claim")
-    _label(article, bob, "Officials say", "official_claim")
+    label_quote(article, alice, "Officials say", "official_claim")
+    label_quote(article, bob, "Officials say", "official_claim")
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
     assert "Not enough overlap: 1 span is labelled by two or more reviewers" in html
     assert "Cohen’s kappa" not in html
@@ -296,7 +286,7 @@ def _client(user):
 
 
 def test_overview_lists_every_article_with_its_balance(carol_client, article, alice):
-    _label(article, alice, "Officials say 300,000 reservists were called up.", "verified_fact")
+    label_quote(article, alice, "Officials say 300,000 reservists were called up.", "verified_fact")
     Article.objects.create(title="Empty <i>one</i>", body="abc", fingerprint="e" * 64)
     html = carol_client.get("/reports/").content.decode()
     assert f'href="/articles/{article.id}/report/">Mobilisation rumours</a>' in html
@@ -431,8 +421,8 @@ def test_quotes_and_names_are_escaped_in_the_lists(carol_client, alice, bob):
     article = Article.objects.create(
         title="<b>T</b>", body="<img src=x onerror=alert(1)> said 'it'", fingerprint="h" * 64
     )
-    _label(article, alice, "<img src=x onerror=alert(1)> said 'it'", "verified_fact")
-    _label(article, bob, "<img src=x onerror=alert(1)> said 'it'", "official_claim")
+    label_quote(article, alice, "<img src=x onerror=alert(1)> said 'it'", "verified_fact")
+    label_quote(article, bob, "<img src=x onerror=alert(1)> said 'it'", "official_claim")
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
     assert "<img" not in html and "<b>T" not in html
     # Once under Disagreements, once under Disputed in the spans by label.

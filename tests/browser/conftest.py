@@ -54,12 +54,6 @@ def browser() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Demo accounts get real passwords; PBKDF2 would dominate these tests' time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def open_as(browser, live_server) -> Iterator[Callable[[User], object]]:
     """A logged-in page for a user (session cookie copied from a test client).
