@@ -54,6 +54,24 @@ def browser() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def logged_in_context(browser, live_server, user: User, **options: object):
+    """A browser context already logged in as ``user`` (its session cookie set)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, **options)
+    context.set_default_timeout(5000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
+
+
 @pytest.fixture
 def open_as(browser, live_server) -> Iterator[Callable[[User], object]]:
     """A logged-in page for a user (session cookie copied from a test client).
@@ -64,20 +82,8 @@ def open_as(browser, live_server) -> Iterator[Callable[[User], object]]:
     contexts = []
 
     def _open(user: User):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(5000)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
+        context = logged_in_context(
+            browser, live_server, user, viewport={"width": 1280, "height": 900}
         )
         contexts.append(context)
         page = context.new_page()

@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.test import Client
 
 from annotations.ingest import ArticleData, fingerprint, save_article
 from annotations.labelling import LabelError, label_span
 from annotations.models import EDITORS_GROUP, Article, Label
 from annotations.seeding import create_demo_accounts
 from annotations.text import canonicalize
+from tests.browser.conftest import logged_in_context
 from tests.hostile import PAYLOADS, URLS, executable_parts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,19 +80,7 @@ def open_without_csp(browser, live_server) -> Iterator[Callable[[User], object]]
     contexts = []
 
     def _open(user: User):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-        context.set_default_timeout(5000)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context = logged_in_context(browser, live_server, user, bypass_csp=True)
         contexts.append(context)
         page = context.new_page()
         page.dialogs = []
