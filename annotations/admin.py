@@ -111,7 +111,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 n_spans=_count(Span.objects.all(), "article"),
-                n_labels=_count(Label.objects.all(), "span__article"),
+                n_labels=_count(Label.objects.all(), "article"),
             )
         )
 

@@ -92,9 +92,9 @@ def select_labels(
     """
     labels = Label.objects.all()
     if article_ids is not None:
-        labels = labels.filter(span__article_id__in=list(article_ids))
+        labels = labels.filter(article_id__in=list(article_ids))
     if outlet is not None:
-        labels = labels.filter(span__article__outlet=outlet)
+        labels = labels.filter(article__outlet=outlet)
     if since is not None:
         start = datetime.datetime.combine(since, datetime.time.min, tzinfo=datetime.UTC)
         labels = labels.filter(updated_at__gte=start)

@@ -119,7 +119,12 @@ def label_span(
                 label, created = Label.objects.get_or_create(
                     span=span,
                     reviewer=reviewer,
-                    defaults={"kind": kind, "note": note, "source_url": source_url},
+                    defaults={
+                        "article": article,
+                        "kind": kind,
+                        "note": note,
+                        "source_url": source_url,
+                    },
                 )
                 if not created:
                     _update(label, reviewer, kind, note, source_url)

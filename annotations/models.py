@@ -143,8 +143,31 @@ class Span(models.Model):
         return f"{self.quote[:60]} ({self.start}–{self.end})"
 
 
+class LabelQuerySet(models.QuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Label]:
+        """As ``QuerySet.bulk_create``, filling each label's article from its span.
+
+        Reads ``label.span`` (a query per label) unless the span instance is already attached.
+        """
+        objs = list(objs)
+        for label in objs:
+            if label.article_id is None:
+                label.article_id = label.span.article_id
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Label(models.Model):
     span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="labels")
+    # Always the span's article. Stored so that "this article's labels" is one
+    # index range: through the span it was a scan of every label in the
+    # database (the report of a 5,000-span article, bench/RESULTS.md).
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="labels",
+        editable=False,
+        db_index=False,  # the (article, span) index below serves every lookup by article
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels"
     )
@@ -157,8 +180,14 @@ class Label(models.Model):
     # Audit trail: who changed which label when, before and after.
     history = HistoricalRecords()
 
+    objects = LabelQuerySet.as_manager()
+
     class Meta:
         ordering = ["span", "reviewer"]
+        indexes = [
+            # An article's labels in span order: the report, the article page, exports.
+            models.Index(fields=["article", "span"], name="annotations_label_article"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["span", "reviewer"], name="%(app_label)s_%(class)s_one_per_reviewer"
@@ -170,3 +199,8 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.reviewer}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.article_id is None:
+            self.article_id = self.span.article_id
+        super().save(*args, **kwargs)

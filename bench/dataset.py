@@ -152,7 +152,7 @@ def add_extra_labels(total: int, *, seed: int = 11) -> list[int]:
     missing = total - Label.objects.count()
     if missing <= 0:
         return []
-    span_ids = list(Span.objects.order_by("id").values_list("id", flat=True))
+    span_ids = list(Span.objects.order_by("id").values_list("id", "article_id"))
     needed_reviewers = -(-missing // len(span_ids))
     reviewers = _reviewers(f"{EXTRA_REVIEWER_PREFIX}{n}" for n in range(needed_reviewers))
     kinds = list(_KIND_WEIGHTS)
@@ -161,12 +161,14 @@ def add_extra_labels(total: int, *, seed: int = 11) -> list[int]:
     def rows() -> Iterator[Label]:
         left = missing
         for reviewer in reviewers:
-            for span_id in span_ids:
+            for span_id, article_id in span_ids:
                 if left == 0:
                     return
                 left -= 1
                 kind = rng.choices(kinds, weights)[0]
-                yield Label(span_id=span_id, reviewer_id=reviewer.id, kind=kind)
+                yield Label(
+                    span_id=span_id, article_id=article_id, reviewer_id=reviewer.id, kind=kind
+                )
 
     with transaction.atomic():
         insert_labels(rows())
@@ -199,12 +201,19 @@ def insert_labels(labels: Iterable[Label]) -> None:
         Label.objects.bulk_create(batch, batch_size=BATCH)
         return
     now = timezone.now()
-    columns = "span_id, reviewer_id, kind, note, source_url, created_at, updated_at"
+    columns = "span_id, article_id, reviewer_id, kind, note, source_url, created_at, updated_at"
     statement = f"COPY annotations_label ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for label in labels:
             copy.write_row(
-                (label.span_id, label.reviewer_id, label.kind, label.note, label.source_url)
+                (
+                    label.span_id,
+                    label.article_id,
+                    label.reviewer_id,
+                    label.kind,
+                    label.note,
+                    label.source_url,
+                )
                 + (now, now)
             )
 
@@ -310,5 +319,10 @@ def _labels(
             note = rng.choice(_NOTES) if rng.random() < 0.15 else ""
             source = f"https://sources.example.org/{span.pk}" if rng.random() < 0.1 else ""
             yield Label(
-                span_id=span.pk, reviewer_id=reviewer.id, kind=kind, note=note, source_url=source
+                span_id=span.pk,
+                article_id=span.article_id,
+                reviewer_id=reviewer.id,
+                kind=kind,
+                note=note,
+                source_url=source,
             )

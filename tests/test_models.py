@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
+from annotations.labelling import label_span
 from annotations.models import Label, Span
 
 
@@ -43,3 +44,14 @@ def test_str_says_what_the_object_is(article, alice):
     assert str(article) == "Mobilisation rumours"
     assert str(span) == "Officials (0–9)"
     assert str(label) == "Official claim by alice"
+
+
+def test_a_label_always_belongs_to_its_spans_article(article, alice, bob, carol):
+    through_domain = label_span(
+        article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
+    )
+    span = through_domain.span
+    created = Label.objects.create(span=span, reviewer=bob, kind="verified_fact")
+    (bulk,) = Label.objects.bulk_create([Label(span=span, reviewer=carol, kind="verified_fact")])
+    assert {label.article_id for label in (through_domain, created, bulk)} == {article.id}
+    assert set(Label.objects.values_list("article_id", flat=True)) == {article.id}

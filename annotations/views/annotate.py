@@ -53,9 +53,7 @@ def _get_article(article_id: int) -> Article:
 
 def _get_label(article: Article, label_id: int) -> Label:
     """A label of this article only: an id from another article is a 404 here."""
-    return get_object_or_404(
-        Label.objects.select_related("span"), pk=label_id, span__article=article
-    )
+    return get_object_or_404(Label.objects.select_related("span"), pk=label_id, article=article)
 
 
 # --- The page --------------------------------------------------------------------------

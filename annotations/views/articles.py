@@ -34,8 +34,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     # Label counts in one grouped query for the page, not a second join above.
     label_counts = dict(
-        Label.objects.filter(span__article__in=[a.id for a in page])
-        .values_list("span__article")
+        Label.objects.filter(article__in=[a.id for a in page])
+        .values_list("article")
         .annotate(n=Count("id"))
     )
     for article in page:
