@@ -4,6 +4,11 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from newsroom.settings import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 application = get_asgi_application()
+
+# Fail at start, not at the first request that signs a cookie.
+require_secret_key()

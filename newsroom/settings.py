@@ -52,13 +52,21 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+if not SECRET_KEY and DEBUG:
+    # Development only: a fixed key so sessions survive a restart of `make run`.
+    SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
+# With DEBUG off there is no fallback. Build steps that sign nothing (migrate,
+# collectstatic, makemigrations) still run without the secret; anything that
+# signs gets Django's own ImproperlyConfigured, and the WSGI and ASGI entry
+# points call require_secret_key() so that no server starts without one.
+
+
+def require_secret_key() -> None:
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (make run and make test set DEBUG=true)."
         )
-    # Development only: a fixed key so sessions survive a restart of `make run`.
-    SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
+
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -60,9 +60,33 @@ def test_check_deploy_notices_a_weak_secret_key():
 def test_production_refuses_to_start_without_a_secret_key():
     env = _production_env()
     del env["SECRET_KEY"]
-    result = _manage("check", env=env)
+    for server in ("newsroom.wsgi", "newsroom.asgi"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {server}"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0, server
+        assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_sign_without_a_secret_key():
+    env = _production_env()
+    del env["SECRET_KEY"]
+    result = _manage("shell", "-c", "from django.core import signing; signing.dumps(1)", env=env)
     assert result.returncode != 0
-    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_build_steps_run_without_a_secret_key():
+    # A deployment builds (collectstatic, migrations check) before secrets exist.
+    env = _production_env()
+    del env["SECRET_KEY"]
+    result = _manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_cookies_are_secure_and_httponly_with_hsts():
