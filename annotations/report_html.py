@@ -10,6 +10,7 @@ wrapper); nothing else is interpolated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from typing import Protocol
@@ -83,16 +84,20 @@ def disagreements(spans: Iterable[SpanLike]) -> SafeString:
     return mark_safe("\n".join(parts))
 
 
-class SegmentLike(Protocol):
+@dataclass(frozen=True)
+class BarSegment:
+    """One part of a stacked balance bar; ``x`` and ``width`` are percentages."""
+
     category: str
     name: str
     x: str
     width: str
     share: str
     chars: int
+    spans: int | None
 
 
-def balance_bar(segments: Iterable[SegmentLike], *, mini: bool = False) -> SafeString:
+def balance_bar(segments: Iterable[BarSegment], *, mini: bool = False) -> SafeString:
     """One stacked bar as inline SVG; widths are attributes, as the CSP forbids styles.
 
     The fills are the patterns of ``_report_bar_defs.html``, once per page.

@@ -17,18 +17,10 @@ from annotations.csvexport import (
     csv_chunks,
     neutralise,
 )
+from tests.exporting import FORMULA_PAYLOADS
 
-PAYLOADS = [
-    "=1+2",
-    "+cmd",
-    "-2+3",
-    "@SUM(A1)",
-    "\tTAB",
-    '=HYPERLINK("http://x","y")',
-    "\rCR",
-    "\nLF",
-    "\x00NUL",
-]
+# NUL cannot reach the database, but the pure writer must still neutralise it.
+PAYLOADS = [*FORMULA_PAYLOADS, "\x00NUL"]
 TEXT_COLUMNS = [index for index in range(len(COLUMNS)) if index not in NUMERIC_COLUMNS]
 WHEN = datetime.datetime(2026, 11, 28, 8, 55, 3, 123456, tzinfo=datetime.UTC)
 

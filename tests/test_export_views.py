@@ -12,20 +12,11 @@ from django.http import StreamingHttpResponse
 from annotations.exports import setup_queries
 from annotations.models import Article, Label, Span
 from tests.conftest import SAMPLE_BODY
-from tests.exporting import HEADER, iso, many_labels, parse_csv
+from tests.exporting import FORMULA_PAYLOADS, HEADER, iso, many_labels, parse_csv
 from tests.factories import label_quote
 
 EMOJI_QUOTE = "Reporters 🇺🇦 saw the 👩🏽‍⚕️ medics"
-HOSTILE = [
-    "=1+2",
-    "+cmd",
-    "-2+3",
-    "@SUM(A1)",
-    "\tTAB",
-    '=HYPERLINK("http://x","y")',
-    "\rCR",
-    "\nLF",
-]
+HOSTILE = FORMULA_PAYLOADS
 
 
 def _download(client, article_id: int) -> bytes:

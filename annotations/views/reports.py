@@ -42,20 +42,7 @@ UNLABELLED = "unlabelled"
 KIND_NAMES = {kind: name.capitalize() for kind, name in CATEGORY_NAMES.items()}
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One part of a stacked balance bar; ``x`` and ``width`` are percentages."""
-
-    category: str
-    name: str
-    x: str
-    width: str
-    share: str
-    chars: int
-    spans: int | None
-
-
-def bar(figures: Balance) -> list[Segment]:
+def bar(figures: Balance) -> list[report_html.BarSegment]:
     """The stacked bar: each category in a fixed order, then the unlabelled rest."""
     segments = []
     x = 0.0
@@ -63,7 +50,7 @@ def bar(figures: Balance) -> list[Segment]:
     parts.append((UNLABELLED, figures.unlabelled_share, figures.unlabelled, None))
     for category, share, chars, spans in parts:
         segments.append(
-            Segment(
+            report_html.BarSegment(
                 category=category,
                 name=KIND_NAMES.get(category, "Not labelled"),
                 x=f"{x * 100:.3f}%",
