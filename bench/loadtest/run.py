@@ -475,9 +475,9 @@ def markdown(result: dict[str, Any]) -> str:
         else f"gunicorn {cfg['workers']}"
     )
     pace = (
-        f"together {cfg['rate']} actions a second (Locust's constant_throughput)"
+        f", together {cfg['rate']:g} actions a second (Locust's constant_throughput)"
         if cfg["rate"]
-        else f"{cfg['think_s'][0]}–{cfg['think_s'][1]} s pauses (uniform) between actions"
+        else f" with {cfg['think_s'][0]}–{cfg['think_s'][1]} s pauses (uniform) between actions"
     )
     lines = [
         MARK_START,
@@ -491,12 +491,12 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"- Setup: {servers} {cfg['worker_class']} workers{threads}, DEBUG off, "
         f"PostgreSQL {result['postgresql']}, {cfg['articles']} articles; Locust on the same machine.",
-        f"- Load: {cfg['users']} editors logged in, each acting for {cfg['duration_s']:.0f} s with "
+        f"- Load: {cfg['users']} editors logged in, each acting for {cfg['duration_s']:.0f} s"
         f"{pace}: label a phrase (a third from a shared set of hot phrases, so editors race on "
         "the same spans), change or remove an own label from the span panel, open articles, "
         "reports, the overview, the list, a CSV. An editor writes at most "
-        f"{cfg['writes_per_minute']:g} labels a minute (a fast human) and reads the article "
-        "instead when ahead of that pace.",
+        f"{cfg['writes_per_minute']:g} labels a minute (creations, changes and removals) and "
+        "reads the article instead when ahead of that pace.",
         "",
         "Correctness does not depend on the machine; latency does: the two cores are shared "
         "with whatever else runs (the load average above): earlier runs with the load average "
