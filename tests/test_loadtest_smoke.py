@@ -16,8 +16,8 @@ from django.db import connection
 from annotations.ingest import ArticleData, save_article
 from annotations.labelling import label_span
 from annotations.models import EDITORS_GROUP, Article, Label
-from bench.loadtest import ledger, run
-from bench.loadtest.phrases import words_by_paragraph
+from bench.loadtest import ledger, run, scenario
+from bench.loadtest.scenario import words_by_paragraph
 from tests.conftest import SAMPLE_BODY
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -48,10 +48,8 @@ def test_a_short_run_passes_and_the_check_catches_a_lost_and_a_phantom_label(
         [live_server.url],
         tmp_path,
         users=len(plan["usernames"]),
-        duration=4,
         spawn_rate=10,
-        think=(0.05, 0.15),
-        writes_per_minute=600,
+        options=scenario.defaults(duration=4, think=(0.05, 0.15), writes_per_minute=600),
     )
     load, acknowledged = outcome["load"], outcome["ledger"]
 

@@ -4,7 +4,7 @@ Started by the runner (``python -m bench.loadtest``, see run.py); it can also ru
 alone against a server that has the plan's accounts and articles::
 
     .venv/bin/python -m locust -f bench/loadtest/locustfile.py --headless \\
-        --users 5 --spawn-rate 5 --host http://127.0.0.1:8765 --plan bench/out/loadtest/plan.json
+        --users 5 --spawn-rate 5 --host http://127.0.0.1:8765 --plan bench/out/loadtest/locust/plan.json
 
 Each simulated person logs in, then waits until everyone has: the logins (a
 password hash each) are written to ``<out>/login_stats.csv`` and Locust's
@@ -36,7 +36,7 @@ from locust.exception import StopUser
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
 from bench.loadtest.ledger import Key, Ledger, save
-from bench.loadtest.phrases import pick, words_by_paragraph
+from bench.loadtest.scenario import add_options, pick, words_by_paragraph
 
 KINDS = ("verified_fact", "official_claim", "unsourced_speculation")
 NOTES = ("", "", "Checked against the ministry's statement.")
@@ -48,21 +48,11 @@ SPAN_ITEM = re.compile(r'id="span-item-(\d+)"')
 
 @events.init_command_line_parser.add_listener
 def _add_options(parser: Any) -> None:
-    group = parser.add_argument_group("Sourcemark load test")
+    add_options(parser)
+    group = parser.add_argument_group("where")
     group.add_argument("--plan", required=True, help="plan.json from the runner")
-    group.add_argument("--out", default="bench/out/loadtest", help="where the figures go")
-    group.add_argument("--duration", type=float, default=60.0, help="measured seconds")
-    group.add_argument(
-        "--hosts", default="", help="comma-separated servers; each user sticks to one"
-    )
-    group.add_argument("--think-min", type=float, default=0.5)
-    group.add_argument("--think-max", type=float, default=1.5)
-    group.add_argument(
-        "--rate", type=float, default=0.0, help="actions/s across all users; replaces think"
-    )
-    group.add_argument("--writes-per-minute", type=float, default=30.0, help="per editor")
-    group.add_argument("--max-actions", type=int, default=2000, help="per editor")
-    group.add_argument("--seed", type=int, default=6)
+    group.add_argument("--out", default="bench/out/loadtest/locust", help="where figures go")
+    group.add_argument("--hosts", default="", help="comma-separated servers; each user keeps one")
 
 
 def options(environment: Environment) -> argparse.Namespace:
@@ -135,7 +125,7 @@ def _pace(user: FastHttpUser) -> float:
     given = options(user.environment)
     if given.rate:
         return float(constant_throughput(given.rate / given.num_users)(user))
-    return float(between(given.think_min, given.think_max)(user))
+    return float(between(*given.think)(user))
 
 
 # --- People -----------------------------------------------------------------------------

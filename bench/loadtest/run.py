@@ -63,8 +63,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.loadtest import ledger
-from bench.loadtest.phrases import hot_phrases
+from bench.loadtest import ledger, scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "bench" / "out" / "loadtest"
@@ -89,40 +88,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--database-url", default=os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     parser.add_argument("--users", type=int, default=50, help="simulated editors")
-    parser.add_argument("--duration", type=float, default=60.0, help="measured seconds")
     parser.add_argument("--articles", type=int, default=20, help="generated articles")
     parser.add_argument("--instances", type=int, default=1, help="gunicorn servers")
     parser.add_argument("--workers", type=int, default=4, help="processes per gunicorn")
-    parser.add_argument(
-        "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn workers"
-    )
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--port", type=int, default=8765, help="the first server's port")
-    parser.add_argument(
-        "--spawn-rate", type=float, default=5.0, help="editors logging in per second"
-    )
-    parser.add_argument(
-        "--think",
-        type=float,
-        nargs=2,
-        default=(0.5, 1.5),
-        metavar=("MIN", "MAX"),
-        help="seconds an editor pauses between actions (uniform)",
-    )
-    parser.add_argument(
-        "--rate",
-        type=float,
-        default=0.0,
-        help="actions per second of all editors together (replaces --think)",
-    )
-    parser.add_argument(
-        "--writes-per-minute",
-        type=float,
-        default=30.0,
-        help="per editor: label writes (create, change, remove) at most",
-    )
-    parser.add_argument("--max-actions", type=int, default=2000, help="per editor")
-    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--spawn-rate", type=float, default=5.0, help="logins per second")
+    scenario.add_options(parser)
     parser.add_argument("--locust-args", default="", help="more Locust options, one string")
     parser.add_argument("--json-out", type=Path, help="also write the result here")
     parser.add_argument("--no-write", action="store_true", help="do not write the results files")
@@ -223,7 +196,7 @@ def build_plan(articles: list[dict[str, Any]], usernames: list[str], seed: int) 
         "usernames": usernames,
         "password": PASSWORD,
         "articles": articles,
-        "hot": hot_phrases(articles, random.Random(seed)),
+        "hot": scenario.hot_phrases(articles, random.Random(seed)),
     }
 
 
@@ -233,33 +206,22 @@ def build_plan(articles: list[dict[str, Any]], usernames: list[str], seed: int) 
 def start_servers(args: argparse.Namespace, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
     """``--instances`` gunicorn servers on consecutive ports, each answering before we go on."""
     OUT.mkdir(parents=True, exist_ok=True)
+    threads = args.threads if args.worker_class == "gthread" else 1
     servers = []
     try:
         for n in range(args.instances):
-            log = (OUT / f"gunicorn-{n + 1}.log").open("wb")
+            # Keep-alive outlasts an editor's pause, so connections are reused as a browser's are.
+            command = (
+                f"newsroom.wsgi --bind 127.0.0.1:{args.port + n} --workers {args.workers} "
+                f"--worker-class {args.worker_class} --threads {threads} --keep-alive 5 "
+                "--graceful-timeout 10"
+            )
             servers.append(
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "newsroom.wsgi",
-                        "--bind",
-                        f"127.0.0.1:{args.port + n}",
-                        "--workers",
-                        str(args.workers),
-                        "--worker-class",
-                        args.worker_class,
-                        "--threads",
-                        str(args.threads if args.worker_class == "gthread" else 1),
-                        "--keep-alive",
-                        "5",  # longer than an editor's pause: connections are reused
-                        "--graceful-timeout",
-                        "10",
-                    ],
+                    [sys.executable, "-m", "gunicorn", *command.split()],
                     cwd=ROOT,
                     env={**os.environ, **env},
-                    stdout=log,
+                    stdout=(OUT / f"gunicorn-{n + 1}.log").open("wb"),
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
@@ -309,64 +271,33 @@ def run_locust(
     out: Path,
     *,
     users: int,
-    duration: float,
-    spawn_rate: float = 5.0,
-    think: tuple[float, float] = (0.5, 1.5),
-    rate: float = 0.0,
-    writes_per_minute: float = 30.0,
-    max_actions: int = 2000,
-    seed: int = 6,
+    spawn_rate: float,
+    options: dict[str, Any],
     extra: str = "",
 ) -> dict[str, Any]:
-    """Run the locustfile headless in a child process (gevent stays out of this one);
-    Locust's figures and the merged ledger, as ``{"load": ..., "ledger": Ledger}``."""
+    """Run the locustfile headless in a child process (gevent stays out of this one) with
+    the scenario's ``options``; Locust's figures, and the ledger of every process."""
     figures = out / "locust"
     shutil.rmtree(figures, ignore_errors=True)  # no ledger of an earlier run may count
     figures.mkdir(parents=True)
-    plan_path = figures / "plan.json"
-    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    (figures / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     # Logging in is paced by the spawn rate; the hard limit only guards against a hang.
-    limit = duration + users / spawn_rate + 120
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "--locustfile",
-        str(LOCUSTFILE),
-        "--headless",
-        "--only-summary",
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(spawn_rate),
-        "--host",
-        hosts[0],
-        "--run-time",
-        f"{limit:.0f}s",
-        "--stop-timeout",
-        "30",  # an editor stopped mid-write would leave it uncertain
-        "--plan",
-        str(plan_path),
-        "--out",
-        str(figures),
-        "--hosts",
-        ",".join(hosts),
-        "--duration",
-        str(duration),
-        "--think-min",
-        str(think[0]),
-        "--think-max",
-        str(think[1]),
-        "--rate",
-        str(rate),
-        "--writes-per-minute",
-        str(writes_per_minute),
-        "--max-actions",
-        str(max_actions),
-        "--seed",
-        str(seed),
-        *shlex.split(extra),
-    ]
+    limit = options["duration"] + users / spawn_rate + 120
+    locust = {
+        "locustfile": LOCUSTFILE,
+        "users": users,
+        "spawn-rate": spawn_rate,
+        "host": hosts[0],
+        "hosts": ",".join(hosts),
+        "run-time": f"{limit:.0f}s",
+        "stop-timeout": 30,  # editors finish the write they are in: no needless uncertainty
+        "plan": figures / "plan.json",
+        "out": figures,
+    }
+    command = [sys.executable, "-m", "locust", "--headless", "--only-summary"]
+    for name, value in locust.items():
+        command += [f"--{name}", str(value)]
+    command += scenario.as_arguments(options) + shlex.split(extra)
     log = figures / "locust.log"
     with log.open("wb") as output:
         subprocess.run(
@@ -375,8 +306,7 @@ def run_locust(
     if not (figures / "login_stats.csv").exists() or not (figures / "stats.csv").exists():
         # login_stats.csv is written once every editor has tried to log in.
         raise SystemExit(f"Locust stopped before the end; see {log}:\n{log.read_text()[-3000:]}")
-    load = read_figures(figures)
-    return {"load": load, "ledger": ledger.load_all(figures)}
+    return {"load": read_figures(figures), "ledger": ledger.load_all(figures)}
 
 
 def read_figures(figures: Path) -> dict[str, Any]:
@@ -404,19 +334,18 @@ def read_figures(figures: Path) -> dict[str, Any]:
 
 def _read_stats(path: Path) -> dict[str, dict[str, Any]]:
     rows = {}
-    with path.open(encoding="utf-8", newline="") as file:
-        for row in csv.DictReader(file):
-            figures = {
-                "requests": int(row["Request Count"]),
-                "errors": int(row["Failure Count"]),
-                "p50_ms": _ms(row["50%"]),
-                "p95_ms": _ms(row["95%"]),
-                "p99_ms": _ms(row["99%"]),
-                "max_ms": round(float(row["Max Response Time"]), 1),
-            }
-            if row["Name"] == "Aggregated":
-                figures["requests_per_second"] = round(float(row["Requests/s"]), 1)
-            rows[row["Name"]] = figures
+    for row in _rows(path):
+        figures = {
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "p50_ms": _ms(row["50%"]),
+            "p95_ms": _ms(row["95%"]),
+            "p99_ms": _ms(row["99%"]),
+            "max_ms": round(float(row["Max Response Time"]), 1),
+        }
+        if row["Name"] == "Aggregated":
+            figures["requests_per_second"] = round(float(row["Requests/s"]), 1)
+        rows[row["Name"]] = figures
     return rows
 
 
@@ -425,16 +354,16 @@ def _ms(value: str) -> float:
 
 
 def _exception_count(path: Path) -> int:
-    with path.open(encoding="utf-8", newline="") as file:
-        return sum(int(row["Count"]) for row in csv.DictReader(file))
+    return sum(int(row["Count"]) for row in _rows(path))
 
 
 def _failures(path: Path) -> list[str]:
+    return [f"{r['Method']} {r['Name']} ×{r['Occurrences']}: {r['Error']}" for r in _rows(path)]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as file:
-        return [
-            f"{row['Method']} {row['Name']} ×{row['Occurrences']}: {row['Error']}"
-            for row in csv.DictReader(file)
-        ]
+        return list(csv.DictReader(file))
 
 
 # --- The database afterwards ----------------------------------------------------------
@@ -569,18 +498,14 @@ def main(argv: list[str] | None = None) -> int:
     servers = start_servers(args, env)
     print(f"Locust: {args.users} editors on {', '.join(hosts)} ...", flush=True)
     try:
+        options = {name: getattr(args, name) for name in scenario.OPTIONS}
         run = run_locust(
             plan,
             hosts,
             OUT,
             users=args.users,
-            duration=args.duration,
             spawn_rate=args.spawn_rate,
-            think=tuple(args.think),
-            rate=args.rate,
-            writes_per_minute=args.writes_per_minute,
-            max_actions=args.max_actions,
-            seed=args.seed,
+            options=options,
             extra=args.locust_args,
         )
         load_after = os.getloadavg()[0]
