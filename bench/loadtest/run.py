@@ -453,8 +453,8 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Logins (a password check each, five a second) happen before the measured minute: "
-        "they are in the table (login page, log in, list after login), not in the overall "
+        f"Logins (a password check each, {cfg['spawn_rate']:g} a second) happen before the "
+        "measured period: they are in the table (login page, log in, list after login), not in the overall "
         f"figures. Result: **{'PASS' if result['passed'] else 'FAIL'}**.",
         MARK_END,
     ]
