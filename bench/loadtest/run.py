@@ -94,7 +94,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--port", type=int, default=8765, help="the first server's port")
-    parser.add_argument("--spawn-rate", type=float, default=5.0, help="logins per second")
+    # Each login is a password hash (PBKDF2): faster than this, they queue for the CPUs.
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="logins per second")
     scenario.add_options(parser)
     parser.add_argument("--locust-args", default="", help="more Locust options, one string")
     parser.add_argument("--json-out", type=Path, help="also write the result here")
