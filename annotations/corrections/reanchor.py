@@ -1,0 +1,402 @@
+"""Moving spans to where their text now is after an article's body is corrected.
+
+Pure: no Django imports. ``reanchor(old, new, spans)`` takes both canonical
+bodies and each span's offsets, quote, prefix and suffix (as
+``annotations.text.anchor`` stored them) and returns where each span now is,
+or why it has no place any more. The rules, each stated once:
+
+1. **The diff decides first.** Offsets are mapped through the diff of the two
+   bodies (``annotations.corrections.diffing``: how edges map, and when an
+   edge is ambiguous). A span whose text *and* stored context lie in one
+   stretch the diff kept is placed where the diff puts it, with nothing
+   more to check.
+2. **Every other placement is confirmed** by two tests:
+
+   - its new text is recognised as the old quote
+     (``annotations.corrections.recognition``), and
+   - its *context agrees*: counting outwards from the span, at least
+     ``CONFIRM_CONTEXT`` characters of the stored prefix and suffix
+     together match the new text around it (compared folded, as
+     recognition folds; the start or end of the body counts as agreeing
+     context). A quote of at least ``LONG_QUOTE`` characters, unchanged but
+     for typography, confirms itself: a passage that long does not recur
+     by chance.
+
+   A text recognised only as a figure update (numbers were most of it)
+   needs ``CONFIRM_CONTEXT`` agreeing characters on *each* side: only the
+   sentence around it shows it is the same figure.
+3. **Search where the diff cannot decide.** Every span the diff does not
+   place by rule 1 is also looked for in the text the diff marks as
+   changed -- never in text the diff kept, which is the image of other old
+   text. Candidates are the exact occurrences of its quote there or, when
+   neither they nor the diff give a confirmed placement, text between its
+   stored prefix and suffix (their last and first ``ANCHOR`` characters)
+   recognised as its quote (a moved paragraph with a typo fixed inside the
+   span). The candidate with the most agreeing context is taken if it is
+   confirmed and beats every other by at least ``SEARCH_MARGIN``
+   characters; the diff's own placement, when confirmed, competes with a
+   head start of ``SEARCH_MARGIN`` (a tie goes to the diff). This is what
+   keeps a span off the same phrase in another paragraph that the diff,
+   rearranging paragraphs, happened to align it with.
+4. **Orphan rather than guess.** A span is orphaned when its text is gone,
+   rewritten beyond recognition, found only where its context does not
+   agree, found in several places context cannot tell apart, or has an
+   ambiguous edge. Two spans that land on the same range keep one span
+   there (the one whose text did not change, else the earlier) and orphan
+   the other. A span whose stored quote is not the old body's text at its
+   offsets is orphaned unread.
+5. **Edges are trimmed**: a placed span never starts or ends with white
+   space (as the app refuses such selections).
+
+Statuses: ``unchanged`` (same offsets, same text), ``moved`` (same text,
+other offsets), ``edited`` (its text changed; it follows it), ``orphaned``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from annotations.corrections.diffing import DiffMap, Hunk
+from annotations.corrections.recognition import FOLD_CHARS, Likeness, Rule, likeness
+from annotations.text import CONTEXT_CHARS, context
+
+CONFIRM_CONTEXT = 16
+LONG_QUOTE = 2 * CONTEXT_CHARS
+SEARCH_MARGIN = 8
+ANCHOR = 16
+# A quote that occurs more often than this in the changed text is common
+# enough that context should not be trusted to pick one (and it bounds cost).
+MAX_OCCURRENCES = 50
+
+
+class Status(StrEnum):
+    UNCHANGED = "unchanged"
+    MOVED = "moved"
+    EDITED = "edited"
+    ORPHANED = "orphaned"
+
+
+class Why(StrEnum):
+    """Why a span was orphaned; ``REASONS`` says it in a sentence."""
+
+    DELETED = "deleted"
+    REWRITTEN = "rewritten"
+    CONTEXT = "context"
+    AMBIGUOUS = "ambiguous"
+    REPEATED = "repeated"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+
+
+REASONS = {
+    Why.DELETED: "Its text was deleted.",
+    Why.REWRITTEN: "Its text was rewritten beyond recognition.",
+    Why.CONTEXT: "Similar text is still there, but the words around it changed too much "
+    "to be sure it is the same passage.",
+    Why.AMBIGUOUS: "Its text now occurs more than once, and the words around it cannot "
+    "tell which is its own.",
+    Why.REPEATED: "It lay in repeated text, and which copy was removed or added cannot be told.",
+    Why.DUPLICATE: "Another span now covers exactly the same text.",
+    Why.STALE: "Its stored text did not match the article before this change.",
+}
+
+
+@dataclass(frozen=True)
+class SpanText:
+    """A span as stored: offsets into the old body, its quote and context."""
+
+    id: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a span is in the new body.
+
+    ``start``/``end`` are None for an orphan; ``quote``, ``prefix`` and
+    ``suffix`` are then the old ones. ``found_by`` says which rule placed it
+    (``diff``, ``search`` or ``fuzzy``).
+    """
+
+    id: int
+    status: Status
+    start: int | None
+    end: int | None
+    quote: str
+    prefix: str
+    suffix: str
+    why: Why | None = None
+    found_by: str = ""
+    likeness: Likeness | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the span was orphaned, in a sentence an editor can read; "" when placed."""
+        if self.why is None:
+            return ""
+        if self.why is Why.REWRITTEN and self.likeness is not None:
+            return (
+                f"Its text was rewritten beyond recognition ({self.likeness.similarity:.0%} "
+                f"similar, {self.likeness.deleted_share:.0%} of it deleted)."
+            )
+        return REASONS[self.why]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    likeness: Likeness
+    agreement: int
+    confirmed: bool
+    found_by: str
+
+
+def reanchor(old: str, new: str, spans: Iterable[SpanText]) -> list[Placement]:
+    """Place every span of ``old`` in ``new`` (see the module docstring), in input order."""
+    return _Reanchoring(old, new).run(list(spans))
+
+
+class _Reanchoring:
+    def __init__(self, old: str, new: str) -> None:
+        self.old = old
+        self.new = new
+        self.diff = DiffMap(old, new)
+        self._windows: list[tuple[int, int]] | None = None
+        self._folded_new: str | None = None
+
+    def run(self, spans: list[SpanText]) -> list[Placement]:
+        placements = [self.place(span) for span in spans]
+        return [
+            self._orphan(span, Why.DUPLICATE) if duplicate else placement
+            for span, placement, duplicate in zip(
+                spans, placements, _duplicates(placements), strict=True
+            )
+        ]
+
+    def place(self, span: SpanText) -> Placement:
+        s, e = span.start, span.end
+        if not (0 <= s < e <= len(self.old)) or self.old[s:e] != span.quote:
+            return self._orphan(span, Why.STALE)
+        start_edge = self.diff.map_start(s)
+        end_edge = self.diff.map_end(e)
+        if start_edge.ambiguous or end_edge.ambiguous:
+            return self._orphan(span, Why.REPEATED)
+        # Rule 1: text and context kept in one stretch.
+        block = self.diff.kept_window(s - len(span.prefix), e + len(span.suffix))
+        if block is not None:
+            ns = block.new_start + s - block.old_start
+            return self._placed(span, ns, ns + e - s, None)
+        # Rules 2 and 3: the diff's placement, competing with the search's.
+        by_diff: _Candidate | None = None
+        if start_edge.position is not None and end_edge.position is not None:
+            bounds = _trim(self.new, start_edge.position, end_edge.position)
+            if bounds is not None:
+                by_diff = self._judge(span, *bounds, found_by="diff")
+        found = self._search(span, by_diff if by_diff and by_diff.confirmed else None)
+        if isinstance(found, _Candidate):
+            return self._placed(span, found.start, found.end, found)
+        if found is Why.AMBIGUOUS or by_diff is None:
+            return self._orphan(span, found)
+        if not by_diff.likeness.recognised:
+            return self._orphan(span, Why.REWRITTEN, by_diff.likeness)
+        return self._orphan(span, Why.CONTEXT)
+
+    # --- Confirming a candidate ---------------------------------------------
+
+    def _judge(self, span: SpanText, start: int, end: int, *, found_by: str) -> _Candidate:
+        like = likeness(span.quote, self.new[start:end])
+        before, after = self._agreement(span, start, end)
+        if like.rule is Rule.FIGURES:
+            # Little of the span's own text is left to recognise: only the
+            # sentence around it can show this is the same figure.
+            confirmed = min(before, after) >= CONFIRM_CONTEXT
+        elif like.rule in (Rule.SAME, Rule.TYPOGRAPHY) and len(span.quote) >= LONG_QUOTE:
+            confirmed = True
+        else:
+            confirmed = like.recognised and before + after >= CONFIRM_CONTEXT
+        return _Candidate(start, end, like, before + after, confirmed, found_by)
+
+    def _agreement(self, span: SpanText, start: int, end: int) -> tuple[int, int]:
+        """Characters of stored prefix and suffix matching the new text around ``start:end``."""
+        before = self.new[max(0, start - len(span.prefix)) : start]
+        after = self.new[end : end + len(span.suffix)]
+        agree_before = _common_run(span.prefix[::-1], before[::-1])
+        agree_after = _common_run(span.suffix, after)
+        # The start or end of the body is context too: a span that was the
+        # article's first words and still is agrees fully on that side.
+        if agree_before == len(span.prefix) == span.start == start:
+            agree_before = CONTEXT_CHARS
+        if agree_after == len(span.suffix) and span.end + len(span.suffix) == len(self.old):
+            if end + len(span.suffix) == len(self.new):
+                agree_after = CONTEXT_CHARS
+        return agree_before, agree_after
+
+    # --- Searching the changed text ----------------------------------------
+
+    def _search(self, span: SpanText, by_diff: _Candidate | None) -> _Candidate | Why:
+        """The one candidate context picks, or why there is none.
+
+        The diff's confirmed placement (if any) competes with a head start of
+        ``SEARCH_MARGIN``: a search candidate must beat it by more than that.
+        """
+        positions = self._occurrences(span.quote)
+        if positions is None:
+            return Why.AMBIGUOUS
+        candidates = [
+            self._judge(span, p, p + len(span.quote), found_by="search") for p in positions
+        ]
+        candidates = [c for c in candidates if by_diff is None or c.start != by_diff.start]
+        if by_diff is None and not any(c.confirmed for c in candidates):
+            candidates += self._fuzzy(span)
+        scored = [(c.agreement, c) for c in candidates]
+        if by_diff is not None:
+            scored.append((by_diff.agreement + SEARCH_MARGIN, by_diff))
+        if not scored:
+            return Why.DELETED
+        scored.sort(key=lambda sc: sc[0], reverse=True)
+        best_score, best = scored[0]
+        if not best.confirmed:
+            return Why.CONTEXT
+        if len(scored) > 1 and scored[1][0] > best_score - SEARCH_MARGIN:
+            return Why.AMBIGUOUS
+        return best
+
+    def _occurrences(self, needle: str) -> list[int] | None:
+        """Where ``needle`` occurs overlapping changed text; None when too often."""
+        found: set[int] = set()
+        for lo, hi in self._changed_windows():
+            window = self.new[max(0, lo - len(needle) + 1) : hi + len(needle) - 1]
+            offset = max(0, lo - len(needle) + 1)
+            at = window.find(needle)
+            while at != -1:
+                if not self._kept(offset + at, offset + at + len(needle)):
+                    found.add(offset + at)
+                    if len(found) > MAX_OCCURRENCES:
+                        return None
+                at = window.find(needle, at + 1)
+        return sorted(found)
+
+    def _fuzzy(self, span: SpanText) -> list[_Candidate]:
+        """Recognised text between the span's stored prefix and suffix, in changed text."""
+        if len(span.prefix) < ANCHOR // 2 or len(span.suffix) < ANCHOR // 2:
+            return []
+        folded = self._folded()
+        head = span.prefix[-ANCHOR:].translate(FOLD_CHARS)
+        tail = span.suffix[:ANCHOR].translate(FOLD_CHARS)
+        reach = 2 * len(span.quote) + ANCHOR
+        candidates = []
+        for lo, hi in self._changed_windows():
+            at = folded.find(head, max(0, lo - len(head)), hi)
+            while at != -1 and len(candidates) <= MAX_OCCURRENCES:
+                start = at + len(head)
+                stop = folded.find(tail, start, min(len(folded), start + reach))
+                bounds = _trim(self.new, start, stop) if stop != -1 else None
+                if bounds is not None and not self._kept(*bounds):
+                    candidate = self._judge(span, *bounds, found_by="fuzzy")
+                    if candidate.likeness.recognised:
+                        candidates.append(candidate)
+                at = folded.find(head, at + 1, hi)
+        return candidates
+
+    def _kept(self, start: int, end: int) -> bool:
+        """True when ``new[start:end]`` lies in one stretch the diff kept (old text)."""
+        block = self.diff.new_block_at(start)
+        return block is not None and end <= block.new_end
+
+    def _changed_windows(self) -> list[tuple[int, int]]:
+        """The new body's changed stretches, as ``(start, end)``, merged when adjacent."""
+        if self._windows is None:
+            windows: list[tuple[int, int]] = []
+            for hunk in self.diff.hunks:
+                lo, hi = _changed_range(hunk)
+                if windows and lo <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+                else:
+                    windows.append((lo, hi))
+            self._windows = windows
+        return self._windows
+
+    def _folded(self) -> str:
+        if self._folded_new is None:
+            self._folded_new = self.new.translate(FOLD_CHARS)
+        return self._folded_new
+
+    # --- Results ---------------------------------------------------------------
+
+    def _placed(
+        self, span: SpanText, start: int, end: int, candidate: _Candidate | None
+    ) -> Placement:
+        quote = self.new[start:end]
+        if quote != span.quote:
+            status = Status.EDITED
+        elif (start, end) == (span.start, span.end):
+            status = Status.UNCHANGED
+        else:
+            status = Status.MOVED
+        prefix, suffix = context(self.new, start, end)
+        return Placement(
+            span.id,
+            status,
+            start,
+            end,
+            quote,
+            prefix,
+            suffix,
+            found_by=candidate.found_by if candidate else "diff",
+            likeness=candidate.likeness if candidate else None,
+        )
+
+    @staticmethod
+    def _orphan(span: SpanText, why: Why, like: Likeness | None = None) -> Placement:
+        return Placement(
+            span.id,
+            Status.ORPHANED,
+            None,
+            None,
+            span.quote,
+            span.prefix,
+            span.suffix,
+            why=why,
+            likeness=like,
+        )
+
+
+def _changed_range(hunk: Hunk) -> tuple[int, int]:
+    # A deletion leaves an empty range; searching around it still finds text
+    # that a neighbouring insertion put there.
+    return hunk.new_start, max(hunk.new_end, hunk.new_start + 1)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``start:end`` without white space at either end; None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _common_run(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share, compared folded."""
+    return len(os.path.commonprefix([a.translate(FOLD_CHARS), b.translate(FOLD_CHARS)]))
+
+
+def _duplicates(placements: list[Placement]) -> list[bool]:
+    """Rule 4's last case: which placements lose their range to another span."""
+    rank = {Status.UNCHANGED: 0, Status.MOVED: 1, Status.EDITED: 2}
+    keeper: dict[tuple[int, int], Placement] = {}
+    for p in placements:
+        if p.start is None or p.end is None:
+            continue
+        held = keeper.get((p.start, p.end))
+        if held is None or (rank[p.status], p.id) < (rank[held.status], held.id):
+            keeper[(p.start, p.end)] = p
+    return [p.start is not None and keeper[(p.start, p.end or 0)] is not p for p in placements]
