@@ -24,7 +24,12 @@ or why it has no place any more. The rules, each stated once:
 
    A text recognised only as a figure update (numbers were most of it)
    needs ``CONFIRM_CONTEXT`` agreeing characters on *each* side: only the
-   sentence around it shows it is the same figure.
+   sentence around it shows it is the same figure. A span that crosses a
+   paragraph break, when found by the search (rule 3), needs them at each
+   end, counting its own text up to the break: "…her office
+   denied.\n\nThe" must not land where another paragraph that happens to
+   begin with "The" now follows. (The diff only keeps text between
+   paragraphs that are the same, so its placements need no such test.)
 3. **Search where the diff cannot decide.** Every span the diff does not
    place by rule 1 is also looked for in the text the diff marks as
    changed -- never in text the diff kept, which is the image of other old
@@ -32,7 +37,7 @@ or why it has no place any more. The rules, each stated once:
    neither they nor the diff give a confirmed placement, text between its
    stored prefix and suffix (their last and first ``ANCHOR`` characters)
    recognised as its quote (a moved paragraph with a typo fixed inside the
-   span). The candidate with the most agreeing context is taken if it is
+   span) -- the latter only for a span the diff has no place for at all. The candidate with the most agreeing context is taken if it is
    confirmed and beats every other by at least ``SEARCH_MARGIN``
    characters; the diff's own placement, when confirmed, competes with a
    head start of ``SEARCH_MARGIN`` (a tie goes to the diff). This is what
@@ -61,7 +66,7 @@ from enum import StrEnum
 
 from annotations.corrections.diffing import DiffMap, Hunk
 from annotations.corrections.recognition import FOLD_CHARS, Likeness, Rule, likeness
-from annotations.text import CONTEXT_CHARS, context
+from annotations.text import CONTEXT_CHARS, PARAGRAPH_BREAK, context
 
 CONFIRM_CONTEXT = 16
 LONG_QUOTE = 2 * CONTEXT_CHARS
@@ -200,7 +205,7 @@ class _Reanchoring:
             bounds = _trim(self.new, start_edge.position, end_edge.position)
             if bounds is not None:
                 by_diff = self._judge(span, *bounds, found_by="diff")
-        found = self._search(span, by_diff if by_diff and by_diff.confirmed else None)
+        found = self._search(span, by_diff)
         if isinstance(found, _Candidate):
             return self._placed(span, found.start, found.end, found)
         if found is Why.AMBIGUOUS or by_diff is None:
@@ -222,7 +227,17 @@ class _Reanchoring:
             confirmed = True
         else:
             confirmed = like.recognised and before + after >= CONFIRM_CONTEXT
+        if confirmed and found_by != "diff" and PARAGRAPH_BREAK in span.quote:
+            confirmed = self._ends_hold(span, self.new[start:end], before, after)
         return _Candidate(start, end, like, before + after, confirmed, found_by)
+
+    @staticmethod
+    def _ends_hold(span: SpanText, text: str, before: int, after: int) -> bool:
+        """Each end of a span that crosses paragraphs has evidence of its own (rule 2)."""
+        parts = span.quote.split(PARAGRAPH_BREAK)
+        head = _common_run(parts[0], text)
+        tail = _common_run(parts[-1][::-1], text[::-1])
+        return before + head >= CONFIRM_CONTEXT and tail + after >= CONFIRM_CONTEXT
 
     def _agreement(self, span: SpanText, start: int, end: int) -> tuple[int, int]:
         """Characters of stored prefix and suffix matching the new text around ``start:end``."""
@@ -253,11 +268,12 @@ class _Reanchoring:
         candidates = [
             self._judge(span, p, p + len(span.quote), found_by="search") for p in positions
         ]
-        candidates = [c for c in candidates if by_diff is None or c.start != by_diff.start]
-        if by_diff is None and not any(c.confirmed for c in candidates):
+        if by_diff is not None:
+            candidates = [c for c in candidates if c.start != by_diff.start]
+        elif not any(c.confirmed for c in candidates):
             candidates += self._fuzzy(span)
         scored = [(c.agreement, c) for c in candidates]
-        if by_diff is not None:
+        if by_diff is not None and by_diff.confirmed:
             scored.append((by_diff.agreement + SEARCH_MARGIN, by_diff))
         if not scored:
             return Why.DELETED

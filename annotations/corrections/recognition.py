@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotations.corrections.diffing import EQUAL, diff_ops
+from annotations.corrections.diffing import EQUAL, semantic_ops
 
 MAX_CHANGED_SHARE = 0.5
 
@@ -86,7 +86,7 @@ def fold(text: str) -> str:
 
 def kept_characters(old: str, new: str) -> int:
     """Characters of ``old`` a semantically cleaned diff keeps in ``new``."""
-    return sum(len(text) for op, text in diff_ops(old, new) if op == EQUAL)
+    return sum(len(text) for op, text in semantic_ops(old, new) if op == EQUAL)
 
 
 def likeness(old: str, new: str) -> Likeness:
