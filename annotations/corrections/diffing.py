@@ -65,7 +65,8 @@ PARAGRAPH_BREAK = "\n\n"
 Op = tuple[int, str]
 
 
-def _engine() -> diff_match_patch:
+def differ() -> diff_match_patch:
+    """A diff-match-patch engine with this module's time limit."""
     engine = diff_match_patch()
     engine.Diff_Timeout = DIFF_TIMEOUT
     return engine
@@ -73,12 +74,12 @@ def _engine() -> diff_match_patch:
 
 def plain_ops(old: str, new: str) -> list[Op]:
     """A plain (minimal) character diff: ``(op, text)`` pairs, ``op`` in EQUAL, DELETE, INSERT."""
-    return cast(list[Op], _engine().diff_main(old, new, False))
+    return cast(list[Op], differ().diff_main(old, new, False))
 
 
 def semantic_ops(old: str, new: str) -> list[Op]:
     """A character diff after diff-match-patch's semantic cleanup."""
-    engine = _engine()
+    engine = differ()
     ops = engine.diff_main(old, new, False)
     engine.diff_cleanupSemantic(ops)
     return cast(list[Op], ops)
@@ -86,7 +87,7 @@ def semantic_ops(old: str, new: str) -> list[Op]:
 
 def diff_ops(old: str, new: str) -> list[Op]:
     """The diff of two bodies (see "The diff" in the module docstring)."""
-    engine = _engine()
+    engine = differ()
     old_lines, new_lines, table = engine.diff_linesToChars(old, new)
     by_line = engine.diff_main(old_lines, new_lines, False)
     engine.diff_charsToLines(by_line, table)

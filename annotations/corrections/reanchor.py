@@ -40,7 +40,9 @@ or why it has no place any more. The rules, each stated once:
    span) -- the latter only for a span the diff has no place for at all. The candidate with the most agreeing context is taken if it is
    confirmed and beats every other by at least ``SEARCH_MARGIN``
    characters; the diff's own placement, when confirmed, competes with a
-   head start of ``SEARCH_MARGIN`` (a tie goes to the diff). This is what
+   head start of ``SEARCH_MARGIN`` (a tie goes to the diff). A quote found
+   more than ``MAX_OCCURRENCES`` times there is too common to weigh: only
+   the diff's confirmed placement can place it. This is what
    keeps a span off the same phrase in another paragraph that the diff,
    rearranging paragraphs, happened to align it with.
 4. **Orphan rather than guess.** A span is orphaned when its text is gone,
@@ -74,7 +76,7 @@ SEARCH_MARGIN = 8
 ANCHOR = 16
 # A quote that occurs more often than this in the changed text is common
 # enough that context should not be trusted to pick one (and it bounds cost).
-MAX_OCCURRENCES = 50
+MAX_OCCURRENCES = 100
 
 
 class Status(StrEnum):
@@ -249,9 +251,10 @@ class _Reanchoring:
         # article's first words and still is agrees fully on that side.
         if agree_before == len(span.prefix) == span.start == start:
             agree_before = CONTEXT_CHARS
-        if agree_after == len(span.suffix) and span.end + len(span.suffix) == len(self.old):
-            if end + len(span.suffix) == len(self.new):
-                agree_after = CONTEXT_CHARS
+        if agree_after == len(span.suffix) and (
+            span.end + len(span.suffix) == len(self.old) and end + len(span.suffix) == len(self.new)
+        ):
+            agree_after = CONTEXT_CHARS
         return agree_before, agree_after
 
     # --- Searching the changed text ----------------------------------------
@@ -264,7 +267,8 @@ class _Reanchoring:
         """
         positions = self._occurrences(span.quote)
         if positions is None:
-            return Why.AMBIGUOUS
+            # Too common to weigh every copy: only the diff's word counts.
+            return by_diff if by_diff is not None and by_diff.confirmed else Why.AMBIGUOUS
         candidates = [
             self._judge(span, p, p + len(span.quote), found_by="search") for p in positions
         ]
@@ -308,7 +312,7 @@ class _Reanchoring:
         head = span.prefix[-ANCHOR:].translate(FOLD_CHARS)
         tail = span.suffix[:ANCHOR].translate(FOLD_CHARS)
         reach = 2 * len(span.quote) + ANCHOR
-        candidates = []
+        candidates: list[_Candidate] = []
         for lo, hi in self._changed_windows():
             at = folded.find(head, max(0, lo - len(head)), hi)
             while at != -1 and len(candidates) <= MAX_OCCURRENCES:
