@@ -2,11 +2,12 @@
 
 Pure: no Django imports. The rules:
 
-* **The diff.** Bodies are compared with diff-match-patch, line by line
-  first (a paragraph is a line). Replaced lines found unchanged on the
-  other side were moved: they stay whole deletions and insertions, never
-  compared with what took their place. The remaining replaced lines are
-  compared character by character, with diff-match-patch's *semantic
+* **The diff.** Bodies are compared line by line first (a paragraph is a
+  line), with difflib, which never lets the blank lines between paragraphs
+  anchor a match. Replaced lines found unchanged on the other side were
+  moved: they stay whole deletions and insertions, never compared with
+  what took their place. The remaining replaced lines are compared
+  character by character by diff-match-patch, with its *semantic
   cleanup*, which drops the one- or two-letter matches any two unrelated
   sentences share. Finally a change never begins or ends inside a word:
   the rest of the word joins it ("Three" replaced by "The" keeps no "Th").
@@ -25,9 +26,11 @@ Pure: no Django imports. The rules:
   diff of "Schools" and "Schoosl" keeps the final "s").
   Failing that, a hunk that begins at a span's first character (or ends at
   its last) lies inside the span: its new text becomes part of the span.
-  Otherwise the hunk crosses the edge, and the edge is *snapped* to the end
-  of the hunk on the span's side: the replacing text is left out and the
-  span keeps what survives of its own. A snapped edge that falls inside a
+  Otherwise the hunk crosses the edge: the span keeps what survives of its
+  own, up to the last (or from the first) of its characters that the plain
+  diff of a small hunk keeps; failing that, the edge is *snapped* to the
+  end of the hunk on the span's side, the replacing text left out. An edge
+  found either way that falls inside a
   word moves to whichever end of the word leaves the word wholly in the
   span if most of it was, and wholly out otherwise (which paragraph a full
   stop between two paragraphs' edits belongs to is the diff's arbitrary
@@ -48,6 +51,7 @@ Pure: no Django imports. The rules:
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,9 +69,23 @@ PARAGRAPH_BREAK = "\n\n"
 Op = tuple[int, str]
 
 
+class _Differ(diff_match_patch):  # type: ignore[misc]
+    """diff-match-patch without its "half match" shortcut.
+
+    With a time limit set, diff-match-patch first looks for a stretch common
+    to both texts at least half as long as the longer one and splits there.
+    That can be far from minimal: after two paragraphs merge, it paired each
+    following paragraph with the next one, as if all had been rewritten. The
+    time limit still bounds the cost.
+    """
+
+    def diff_halfMatch(self, text1: str, text2: str) -> None:
+        return None
+
+
 def differ() -> diff_match_patch:
     """A diff-match-patch engine with this module's time limit."""
-    engine = diff_match_patch()
+    engine = _Differ()
     engine.Diff_Timeout = DIFF_TIMEOUT
     return engine
 
@@ -87,38 +105,57 @@ def semantic_ops(old: str, new: str) -> list[Op]:
 
 def diff_ops(old: str, new: str) -> list[Op]:
     """The diff of two bodies (see "The diff" in the module docstring)."""
-    engine = differ()
-    old_lines, new_lines, table = engine.diff_linesToChars(old, new)
-    by_line = engine.diff_main(old_lines, new_lines, False)
-    engine.diff_charsToLines(by_line, table)
-    # As in diff-match-patch's own line mode, blank lines kept between two
-    # replaced blocks are a freak match: the blocks are compared as one (a
-    # paragraph merged into the next, then another inserted after it). Its
-    # own cleanup would also move characters the blocks share into the kept
-    # text, cutting lines that moved whole, so this is all of it we use.
-    merged: list[Op] = []
-    for i, (op, text) in enumerate(by_line):
-        if op == EQUAL and not text.strip() and 0 < i < len(by_line) - 1:
-            merged += [(DELETE, text), (INSERT, text)]
-        else:
-            merged.append((op, text))
+    # Both end in a line break while lines are compared, so the last
+    # paragraph is a line like the others (and moves like one).
+    old_lines = (old + "\n").splitlines(keepends=True)
+    new_lines = (new + "\n").splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(_is_blank, old_lines, new_lines, autojunk=False)
     # Lines that can move: blank lines are everywhere, and are structure.
-    in_old = {line for line in old.splitlines(keepends=True) if line.strip()}
-    in_new = {line for line in new.splitlines(keepends=True) if line.strip()}
+    in_old = {line for line in old_lines if not _is_blank(line)}
+    in_new = {line for line in new_lines if not _is_blank(line)}
     ops: list[Op] = []
     deleted: list[str] = []
     inserted: list[str] = []
-    for op, text in [*merged, (EQUAL, "")]:
-        if op == DELETE:
-            deleted += text.splitlines(keepends=True)
-        elif op == INSERT:
-            inserted += text.splitlines(keepends=True)
-        else:
-            for sub_op, sub_text in _replaced(deleted, inserted, in_new, in_old):
-                _append(ops, sub_op, sub_text)
+    opcodes = matcher.get_opcodes()
+    for n, (tag, o1, o2, n1, n2) in enumerate(opcodes):
+        kept = old_lines[o1:o2]
+        # Blank lines kept between two changes are a freak match: the
+        # changes are compared as one (a paragraph merged into the next,
+        # then another inserted after it), as diff-match-patch's line mode does.
+        between = 0 < n < len(opcodes) - 1
+        if tag == "equal" and not (between and all(map(_is_blank, kept))):
+            for op, text in _replaced(deleted, inserted, in_new, in_old):
+                _append(ops, op, text)
             deleted, inserted = [], []
-            _append(ops, EQUAL, text)
-    return whole_words(ops)
+            _append(ops, EQUAL, "".join(kept))
+        else:
+            deleted += kept
+            inserted += new_lines[n1:n2]
+    for op, text in _replaced(deleted, inserted, in_new, in_old):
+        _append(ops, op, text)
+    return whole_words(_without_final_newline(ops))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _without_final_newline(ops: list[Op]) -> list[Op]:
+    """Take the line break added for the line diff off the end of each side."""
+    for side, other in ((DELETE, INSERT), (INSERT, DELETE)):
+        for i in range(len(ops) - 1, -1, -1):
+            op, text = ops[i]
+            if op == side:
+                ops[i] = (op, text[:-1])
+                break
+            if op == EQUAL:
+                # Kept on both sides: take it off this side only.
+                ops[i : i + 1] = [(EQUAL, text[:-1]), (other, text[-1])]
+                break
+    result: list[Op] = []
+    for op, text in ops:
+        _append(result, op, text)
+    return result
 
 
 def _replaced(
@@ -129,10 +166,6 @@ def _replaced(
     A line found unchanged on the other side moved there: comparing it with
     whatever replaced it here would only find coincidences, at great cost.
     """
-    # Moved: found on the other side, but not in this block's own other side
-    # (the cleanup above can draw unchanged lines into a block).
-    in_new = in_new - set(inserted)
-    in_old = in_old - set(deleted)
     old_rest = "".join(line for line in deleted if line not in in_new)
     new_rest = "".join(line for line in inserted if line not in in_old)
     inner = semantic_ops(old_rest, new_rest) if old_rest and new_rest else []
@@ -368,6 +401,9 @@ class DiffMap:
             return Edge(kept)
         if hunk.old_start == start:
             return Edge(hunk.new_start)  # replaced from the span's first character: inside
+        kept = self._nearest_kept(hunk, range(start + 1, hunk.old_end))
+        if kept is not None:  # the first character of its own the hunk keeps
+            return Edge(kept if _at_boundary(self.new, kept) else _word_edge(self.new, kept, True))
         return Edge(_word_edge(self.new, hunk.new_end, is_start=True), snapped=True)
 
     def map_end(self, end: int) -> Edge:
@@ -386,7 +422,22 @@ class DiffMap:
             return Edge(kept + 1)
         if hunk.old_end == end:
             return Edge(hunk.new_end)  # replaced up to the span's last character: inside
+        kept = self._nearest_kept(hunk, range(last - 1, hunk.old_start - 1, -1))
+        if kept is not None:  # the last character of its own the hunk keeps
+            edge = kept + 1
+            return Edge(edge if _at_boundary(self.new, edge) else _word_edge(self.new, edge, False))
         return Edge(_word_edge(self.new, hunk.new_start, is_start=False), snapped=True)
+
+    def _nearest_kept(self, hunk: Hunk, positions: range) -> int | None:
+        """The new position of the first of ``positions`` a small hunk's plain diff keeps."""
+        self._through_hunk(hunk, hunk.old_start)  # computes the re-diff, if small enough
+        if self._rediffs[hunk] is None:
+            return None
+        for pos in positions:
+            kept = self._through_hunk(hunk, pos)
+            if kept is not None:
+                return kept
+        return None
 
     def _through_hunk(self, hunk: Hunk, pos: int) -> int | None:
         """Where a plain character diff of a small hunk puts ``old[pos]``, if it keeps it."""

@@ -22,9 +22,12 @@ or why it has no place any more. The rules, each stated once:
      for typography, confirms itself: a passage that long does not recur
      by chance.
 
-   A text recognised only as a figure update (numbers were most of it)
-   needs ``CONFIRM_CONTEXT`` agreeing characters on *each* side: only the
-   sentence around it shows it is the same figure. A span that crosses a
+   A span without letters (a figure, a time, a date) whose text changed or
+   that the search found, or a text recognised only as a figure update
+   (numbers were most of it), needs
+   ``CONFIRM_CONTEXT`` agreeing characters on *each* side: only the
+   sentence around it shows it is the same figure ("10:30" became "10:45"
+   at the head of a replaced live-blog entry is not a corrected time). A span that crosses a
    paragraph break, when found by the search (rule 3), needs them at each
    end, counting its own text up to the break: "…her office
    denied.\n\nThe" must not land where another paragraph that happens to
@@ -37,10 +40,15 @@ or why it has no place any more. The rules, each stated once:
    neither they nor the diff give a confirmed placement, text between its
    stored prefix and suffix (their last and first ``ANCHOR`` characters)
    recognised as its quote (a moved paragraph with a typo fixed inside the
-   span) -- the latter only for a span the diff has no place for at all. The candidate with the most agreeing context is taken if it is
-   confirmed and beats every other by at least ``SEARCH_MARGIN``
-   characters; the diff's own placement, when confirmed, competes with a
-   head start of ``SEARCH_MARGIN`` (a tie goes to the diff). A quote found
+   span) -- the latter only for a span the diff has no place for at all.
+   Here context counts only up to a paragraph break: the paragraph after
+   a span says nothing about whether a paragraph inserted before it, that
+   happens to end with the same words ("…, he said."), is the span's own. The candidate with the most agreeing context is taken if it is
+   confirmed and its context (counted in full) agrees by at least
+   ``SEARCH_MARGIN`` characters more than any other's -- the diff's own
+   placement, when confirmed, competes on equal terms: two copies of a
+   paragraph that context cannot tell apart orphan the span rather than
+   trust which copy the diff happened to align. A quote found
    more than ``MAX_OCCURRENCES`` times there is too common to weigh: only
    the diff's confirmed placement can place it. This is what
    keeps a span off the same phrase in another paragraph that the diff,
@@ -219,19 +227,30 @@ class _Reanchoring:
     # --- Confirming a candidate ---------------------------------------------
 
     def _judge(self, span: SpanText, start: int, end: int, *, found_by: str) -> _Candidate:
-        like = likeness(span.quote, self.new[start:end])
-        before, after = self._agreement(span, start, end)
-        if like.rule is Rule.FIGURES:
-            # Little of the span's own text is left to recognise: only the
-            # sentence around it can show this is the same figure.
-            confirmed = min(before, after) >= CONFIRM_CONTEXT
+        """Rule 2's tests for one candidate placement, and its full context agreement."""
+        text = self.new[start:end]
+        like = likeness(span.quote, text)
+        searched = found_by != "diff"
+        # Found by the search, a candidate is confirmed by its own paragraph only (rule 3).
+        sides = self._agreement(span, start, end, within_paragraph=searched)
+        if not like.recognised:
+            confirmed = False
         elif like.rule in (Rule.SAME, Rule.TYPOGRAPHY) and len(span.quote) >= LONG_QUOTE:
             confirmed = True
+        elif like.rule is Rule.FIGURES or (
+            not _has_letters(span.quote) and (searched or like.rule is not Rule.SAME)
+        ):
+            # Each side agrees or is the edge of the paragraph; one at least agrees.
+            confirmed = all(n >= CONFIRM_CONTEXT or edge for n, edge in sides) and (
+                max(n for n, _ in sides) >= CONFIRM_CONTEXT
+            )
         else:
-            confirmed = like.recognised and before + after >= CONFIRM_CONTEXT
-        if confirmed and found_by != "diff" and PARAGRAPH_BREAK in span.quote:
-            confirmed = self._ends_hold(span, self.new[start:end], before, after)
-        return _Candidate(start, end, like, before + after, confirmed, found_by)
+            confirmed = sum(n for n, _ in sides) >= CONFIRM_CONTEXT
+        if confirmed and searched and PARAGRAPH_BREAK in span.quote:
+            confirmed = self._ends_hold(span, text, sides[0][0], sides[1][0])
+        if searched:
+            sides = self._agreement(span, start, end, within_paragraph=False)
+        return _Candidate(start, end, like, sum(n for n, _ in sides), confirmed, found_by)
 
     @staticmethod
     def _ends_hold(span: SpanText, text: str, before: int, after: int) -> bool:
@@ -241,29 +260,44 @@ class _Reanchoring:
         tail = _common_run(parts[-1][::-1], text[::-1])
         return before + head >= CONFIRM_CONTEXT and tail + after >= CONFIRM_CONTEXT
 
-    def _agreement(self, span: SpanText, start: int, end: int) -> tuple[int, int]:
-        """Characters of stored prefix and suffix matching the new text around ``start:end``."""
-        before = self.new[max(0, start - len(span.prefix)) : start]
-        after = self.new[end : end + len(span.suffix)]
-        agree_before = _common_run(span.prefix[::-1], before[::-1])
-        agree_after = _common_run(span.suffix, after)
+    def _agreement(
+        self, span: SpanText, start: int, end: int, *, within_paragraph: bool
+    ) -> tuple[tuple[int, bool], tuple[int, bool]]:
+        """Agreeing characters of stored prefix, and of suffix, around ``start:end``.
+
+        With each count, whether all of that side agreed up to an edge: of the
+        body, or with ``within_paragraph`` of the paragraph, where counting
+        stops (rule 3).
+        """
+        prefix, suffix = span.prefix, span.suffix
+        cut_before = cut_after = False
+        if within_paragraph:
+            at = prefix.rfind(PARAGRAPH_BREAK)
+            if at != -1:
+                prefix, cut_before = prefix[at:], True
+            at = suffix.find(PARAGRAPH_BREAK)
+            if at != -1:
+                suffix, cut_after = suffix[: at + len(PARAGRAPH_BREAK)], True
+        before = _common_run(prefix[::-1], self.new[max(0, start - len(prefix)) : start][::-1])
+        after = _common_run(suffix, self.new[end : end + len(suffix)])
         # The start or end of the body is context too: a span that was the
         # article's first words and still is agrees fully on that side.
-        if agree_before == len(span.prefix) == span.start == start:
-            agree_before = CONTEXT_CHARS
-        if agree_after == len(span.suffix) and (
-            span.end + len(span.suffix) == len(self.old) and end + len(span.suffix) == len(self.new)
-        ):
-            agree_after = CONTEXT_CHARS
-        return agree_before, agree_after
+        at_start = len(span.prefix) == span.start == start
+        at_end = span.end + len(span.suffix) == len(self.old) and end + len(suffix) == len(self.new)
+        edge_before = before == len(prefix) and (cut_before or at_start)
+        edge_after = after == len(suffix) and (cut_after or at_end)
+        if edge_before and at_start:
+            before = CONTEXT_CHARS
+        if edge_after and at_end:
+            after = CONTEXT_CHARS
+        return (before, edge_before), (after, edge_after)
 
     # --- Searching the changed text ----------------------------------------
 
     def _search(self, span: SpanText, by_diff: _Candidate | None) -> _Candidate | Why:
         """The one candidate context picks, or why there is none.
 
-        The diff's confirmed placement (if any) competes with a head start of
-        ``SEARCH_MARGIN``: a search candidate must beat it by more than that.
+        The diff's confirmed placement (if any) competes on equal terms.
         """
         positions = self._occurrences(span.quote)
         if positions is None:
@@ -278,7 +312,7 @@ class _Reanchoring:
             candidates += self._fuzzy(span)
         scored = [(c.agreement, c) for c in candidates]
         if by_diff is not None and by_diff.confirmed:
-            scored.append((by_diff.agreement + SEARCH_MARGIN, by_diff))
+            scored.append((by_diff.agreement, by_diff))
         if not scored:
             return Why.DELETED
         scored.sort(key=lambda sc: sc[0], reverse=True)
@@ -402,6 +436,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
 
 
 def _common_run(a: str, b: str) -> int:
