@@ -213,8 +213,13 @@ def test_white_space_and_paragraph_breaks_changed():
 
 def test_emoji_inserted_before_spans_shift_them_by_code_points():
     flag, medic = "🇺🇦", "👩🏽\u200d⚕️"  # two code points, and five
-    new = BODY.replace("Hundreds", f"{flag} Hundreds").replace("One version", f"{medic} One version")
-    spans = [span_on(BODY, "Hundreds of thousands", span_id=1), span_on(BODY, "One version", span_id=2)]
+    new = BODY.replace("Hundreds", f"{flag} Hundreds").replace(
+        "One version", f"{medic} One version"
+    )
+    spans = [
+        span_on(BODY, "Hundreds of thousands", span_id=1),
+        span_on(BODY, "One version", span_id=2),
+    ]
     first, second = reanchor(BODY, new, spans)
     assert (first.start, first.status) == (spans[0].start + 3, Status.MOVED)
     assert (second.start, second.status) == (spans[1].start + 3 + 6, Status.MOVED)
@@ -235,7 +240,10 @@ def test_one_occurrence_of_a_repeated_phrase_deleted():
 
 def test_a_trailing_block_removed():
     old = BODY + "\n\nRelated Articles\n\nPutin's war: what we know"
-    spans = [span_on(old, "Related Articles", span_id=1), span_on(old, "national crusade", span_id=2)]
+    spans = [
+        span_on(old, "Related Articles", span_id=1),
+        span_on(old, "national crusade", span_id=2),
+    ]
     first, second = reanchor(old, BODY, spans)
     assert first.why is Why.DELETED
     assert second.status is Status.UNCHANGED
@@ -328,7 +336,10 @@ def test_two_spans_landing_on_one_range_keep_one_span_there():
     # The longer span's last words are deleted: both now cover the same text.
     old = "He said it was not true at all, today."
     new = "He said it was not true, today."
-    spans = [span_on(old, "it was not true", span_id=1), span_on(old, "it was not true at all", span_id=2)]
+    spans = [
+        span_on(old, "it was not true", span_id=1),
+        span_on(old, "it was not true at all", span_id=2),
+    ]
     first, second = reanchor(old, new, spans)
     assert first.status is Status.UNCHANGED
     assert second.why is Why.DUPLICATE and second.start is None
@@ -393,7 +404,9 @@ def test_every_placement_is_its_new_quote_without_edge_space(seed, kind):
     case = make_case(kind, "generated", articles()["generated"], seed)
     if case is None:
         return
-    for span, placed in zip(case.span_texts(), reanchor(case.old, case.new, case.span_texts()), strict=True):
+    for span, placed in zip(
+        case.span_texts(), reanchor(case.old, case.new, case.span_texts()), strict=True
+    ):
         if placed.start is None:
             assert placed.status is Status.ORPHANED and placed.why is not None
             continue
@@ -412,7 +425,9 @@ def test_text_inserted_outside_every_span_moves_them_exactly(raw, data):
     if len(body.split()) < 3:
         return
     words = textgen.word_bounds(body)
-    first, last = sorted(data.draw(st.lists(st.integers(0, len(words) - 1), min_size=2, max_size=2)))
+    first, last = sorted(
+        data.draw(st.lists(st.integers(0, len(words) - 1), min_size=2, max_size=2))
+    )
     start, end = words[first][0], words[last][1]
     at = data.draw(st.sampled_from([0, *[e for _, e in words if e <= start or e >= end]]))
     new = body[:at] + " INSERTED 🇺🇦 " + body[at:]

@@ -25,13 +25,18 @@ def test_typography_alone_is_no_change():
 
 
 def test_a_paragraph_break_and_a_space_are_the_same_white_space():
-    assert likeness("was not true.\n\nYet such denials", "was not true. Yet such denials").recognised
+    assert likeness(
+        "was not true.\n\nYet such denials", "was not true. Yet such denials"
+    ).recognised
 
 
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("the Russian leadership shared in their suffering", "the Russian leadership shared in their sufering"),
+        (
+            "the Russian leadership shared in their suffering",
+            "the Russian leadership shared in their sufering",
+        ),
         ("recieved", "received"),  # a typo fixed in a one-word span
         ("he shared their pain", "he said he shared their pain"),  # words inserted
         ("tens of thousands of soldiers on both sides", "tens of thousands of soldiers"),

@@ -3,8 +3,8 @@
 Pure: no Django imports. The rules:
 
 * **The diff.** Bodies are compared line by line first (a paragraph is a
-  line), with difflib, which never lets the blank lines between paragraphs
-  anchor a match. Replaced lines found unchanged on the other side were
+  line), with difflib; the blank lines between paragraphs travel with the
+  line after them, so they never anchor a match. Replaced lines found unchanged on the other side were
   moved: they stay whole deletions and insertions, never compared with
   what took their place. The remaining replaced lines are compared
   character by character by diff-match-patch, with its *semantic
@@ -107,37 +107,51 @@ def diff_ops(old: str, new: str) -> list[Op]:
     """The diff of two bodies (see "The diff" in the module docstring)."""
     # Both end in a line break while lines are compared, so the last
     # paragraph is a line like the others (and moves like one).
-    old_lines = (old + "\n").splitlines(keepends=True)
-    new_lines = (new + "\n").splitlines(keepends=True)
-    matcher = difflib.SequenceMatcher(_is_blank, old_lines, new_lines, autojunk=False)
-    # Lines that can move: blank lines are everywhere, and are structure.
-    in_old = {line for line in old_lines if not _is_blank(line)}
-    in_new = {line for line in new_lines if not _is_blank(line)}
+    old_keys, old_texts, old_tail = _lines(old + "\n")
+    new_keys, new_texts, new_tail = _lines(new + "\n")
+    in_old, in_new = set(old_keys), set(new_keys)
     ops: list[Op] = []
-    deleted: list[str] = []
-    inserted: list[str] = []
-    opcodes = matcher.get_opcodes()
-    for n, (tag, o1, o2, n1, n2) in enumerate(opcodes):
-        kept = old_lines[o1:o2]
-        # Blank lines kept between two changes are a freak match: the
-        # changes are compared as one (a paragraph merged into the next,
-        # then another inserted after it), as diff-match-patch's line mode does.
-        between = 0 < n < len(opcodes) - 1
-        if tag == "equal" and not (between and all(map(_is_blank, kept))):
-            for op, text in _replaced(deleted, inserted, in_new, in_old):
-                _append(ops, op, text)
-            deleted, inserted = [], []
-            _append(ops, EQUAL, "".join(kept))
-        else:
-            deleted += kept
-            inserted += new_lines[n1:n2]
-    for op, text in _replaced(deleted, inserted, in_new, in_old):
+    deleted: list[tuple[str, str]] = []
+    inserted: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for tag, o1, o2, n1, n2 in matcher.get_opcodes():
+        if tag != "equal":
+            deleted += zip(old_keys[o1:o2], old_texts[o1:o2], strict=True)
+            inserted += zip(new_keys[n1:n2], new_texts[n1:n2], strict=True)
+            continue
+        for op, text in _replaced(deleted, inserted, in_new, in_old):
+            _append(ops, op, text)
+        deleted, inserted = [], []
+        for key, a, b in zip(old_keys[o1:o2], old_texts[o1:o2], new_texts[n1:n2], strict=True):
+            # The same line, perhaps after other blank lines (a line break
+            # made a paragraph break, or the reverse).
+            _append(ops, DELETE, a[: len(a) - len(key)])
+            _append(ops, INSERT, b[: len(b) - len(key)])
+            _append(ops, EQUAL, key)
+    for op, text in _replaced(
+        deleted + [("", old_tail)], inserted + [("", new_tail)], in_new, in_old
+    ):
         _append(ops, op, text)
     return whole_words(_without_final_newline(ops))
 
 
-def _is_blank(line: str) -> bool:
-    return not line.strip()
+def _lines(text: str) -> tuple[list[str], list[str], str]:
+    """Each non-blank line, and the same with the blank lines before it; then what is left.
+
+    Blank lines are everywhere (between every two paragraphs): they must not
+    anchor the line diff, so they travel with the line after them.
+    """
+    keys: list[str] = []
+    texts: list[str] = []
+    blank = ""
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            keys.append(line)
+            texts.append(blank + line)
+            blank = ""
+        else:
+            blank += line
+    return keys, texts, blank
 
 
 def _without_final_newline(ops: list[Op]) -> list[Op]:
@@ -159,15 +173,19 @@ def _without_final_newline(ops: list[Op]) -> list[Op]:
 
 
 def _replaced(
-    deleted: list[str], inserted: list[str], in_new: set[str], in_old: set[str]
+    deleted: list[tuple[str, str]],
+    inserted: list[tuple[str, str]],
+    in_new: set[str],
+    in_old: set[str],
 ) -> list[Op]:
     """The diff of replaced lines: moved ones stay whole, the others are diffed by character.
 
     A line found unchanged on the other side moved there: comparing it with
     whatever replaced it here would only find coincidences, at great cost.
+    Lines are ``(line, text)``: the text has the blank lines before the line.
     """
-    old_rest = "".join(line for line in deleted if line not in in_new)
-    new_rest = "".join(line for line in inserted if line not in in_old)
+    old_rest = "".join(text for key, text in deleted if key not in in_new)
+    new_rest = "".join(text for key, text in inserted if key not in in_old)
     inner = semantic_ops(old_rest, new_rest) if old_rest and new_rest else []
     if not inner:
         inner = [(DELETE, old_rest), (INSERT, new_rest)]
@@ -194,22 +212,22 @@ def _replaced(
             o += take if op != INSERT else 0
             n += take if op != DELETE else 0
             text = text[take:]
-    for _, line in moved_out:
-        _append(result, DELETE, line)
-    for _, line in moved_in:
-        _append(result, INSERT, line)
+    for _, text in moved_out:
+        _append(result, DELETE, text)
+    for _, text in moved_in:
+        _append(result, INSERT, text)
     return result
 
 
-def _positions(lines: list[str], moved: set[str]) -> list[tuple[int, str]]:
-    """Each moved line with its offset among the lines that did not move."""
+def _positions(lines: list[tuple[str, str]], moved: set[str]) -> list[tuple[int, str]]:
+    """Each moved line's text with its offset among the lines that did not move."""
     found = []
     at = 0
-    for line in lines:
-        if line in moved:
-            found.append((at, line))
+    for key, text in lines:
+        if key in moved:
+            found.append((at, text))
         else:
-            at += len(line)
+            at += len(text)
     return found
 
 

@@ -5,9 +5,9 @@ bodies and each span's offsets, quote, prefix and suffix (as
 ``annotations.text.anchor`` stored them) and returns where each span now is,
 or why it has no place any more. The rules, each stated once:
 
-1. **The diff decides first.** Offsets are mapped through the diff of the two
-   bodies (``annotations.corrections.diffing``: how edges map, and when an
-   edge is ambiguous). A span whose text *and* stored context lie in one
+1. **The diff decides first.** Offsets are mapped through the diff of the
+   two bodies (``annotations.corrections.diffing``: how edges map, and when
+   an edge is ambiguous). A span whose text *and* stored context lie in one
    stretch the diff kept is placed where the diff puts it, with nothing
    more to check.
 2. **Every other placement is confirmed** by two tests:
@@ -16,43 +16,43 @@ or why it has no place any more. The rules, each stated once:
      (``annotations.corrections.recognition``), and
    - its *context agrees*: counting outwards from the span, at least
      ``CONFIRM_CONTEXT`` characters of the stored prefix and suffix
-     together match the new text around it (compared folded, as
-     recognition folds; the start or end of the body counts as agreeing
-     context). A quote of at least ``LONG_QUOTE`` characters, unchanged but
-     for typography, confirms itself: a passage that long does not recur
-     by chance.
+     together match the text around it (compared folded, as recognition
+     folds; the start or end of the body counts as agreeing context).
 
-   A span without letters (a figure, a time, a date) whose text changed or
-   that the search found, or a text recognised only as a figure update
-   (numbers were most of it), needs
-   ``CONFIRM_CONTEXT`` agreeing characters on *each* side: only the
-   sentence around it shows it is the same figure ("10:30" became "10:45"
-   at the head of a replaced live-blog entry is not a corrected time). A span that crosses a
-   paragraph break, when found by the search (rule 3), needs them at each
-   end, counting its own text up to the break: "…her office
-   denied.\n\nThe" must not land where another paragraph that happens to
-   begin with "The" now follows. (The diff only keeps text between
-   paragraphs that are the same, so its placements need no such test.)
-3. **Search where the diff cannot decide.** Every span the diff does not
-   place by rule 1 is also looked for in the text the diff marks as
-   changed -- never in text the diff kept, which is the image of other old
-   text. Candidates are the exact occurrences of its quote there or, when
-   neither they nor the diff give a confirmed placement, text between its
-   stored prefix and suffix (their last and first ``ANCHOR`` characters)
-   recognised as its quote (a moved paragraph with a typo fixed inside the
-   span) -- the latter only for a span the diff has no place for at all.
-   Here context counts only up to a paragraph break: the paragraph after
-   a span says nothing about whether a paragraph inserted before it, that
-   happens to end with the same words ("…, he said."), is the span's own. The candidate with the most agreeing context is taken if it is
-   confirmed and its context (counted in full) agrees by at least
-   ``SEARCH_MARGIN`` characters more than any other's -- the diff's own
-   placement, when confirmed, competes on equal terms: two copies of a
-   paragraph that context cannot tell apart orphan the span rather than
-   trust which copy the diff happened to align. A quote found
-   more than ``MAX_OCCURRENCES`` times there is too common to weigh: only
-   the diff's confirmed placement can place it. This is what
-   keeps a span off the same phrase in another paragraph that the diff,
-   rearranging paragraphs, happened to align it with.
+   A quote of at least ``LONG_QUOTE`` characters, unchanged but for
+   typography, confirms itself: a passage that long does not recur by
+   chance. Some placements need ``CONFIRM_CONTEXT`` agreeing characters on
+   *each* side (a side may instead agree up to the edge of the paragraph,
+   where the span began or ended one): a span without letters (a figure, a
+   time, a date) whose text changed and a text recognised only as a figure
+   update, since only
+   the sentence around them shows it is the same figure ("10:30" that
+   became "10:45" at the head of a replaced live-blog entry is not a
+   corrected time); and every placement the search found (rule 3), which no
+   diff backs (live-blog entries repeat "The regional fire service said the
+   fire had").
+3. **Search where the diff cannot decide.** A span not placed by rule 1 is
+   also looked for in the text the diff marks as changed -- never in text
+   the diff kept, which is the image of other old text. Candidates are the
+   exact occurrences of its quote there; for a span the diff has no place
+   for at all, when none is confirmed, also the text between its stored
+   prefix and suffix (their last and first ``ANCHOR`` characters, less any
+   text added at either end) recognised as its quote: a moved paragraph
+   with a typo fixed inside the span. A search candidate's context counts
+   only up to a paragraph break (the paragraph after a span says nothing
+   about a paragraph inserted before it that happens to end with the same
+   words, "…, he said."), and a span that crosses a paragraph break needs
+   agreeing context at each end, counting its own text up to the break
+   ("…her office denied.\n\nThe" must not land where another paragraph
+   that begins with "The" now follows).
+
+   The confirmed candidate is taken if its context, counted in full,
+   agrees by at least ``SEARCH_MARGIN`` characters more than any other
+   candidate's; the diff's own confirmed placement competes on equal terms.
+   Two copies that context cannot tell apart orphan the span rather than
+   trust whichever copy the diff happened to align. A quote found more than
+   ``MAX_OCCURRENCES`` times in changed text is too common to weigh: only
+   the diff's confirmed placement can place it.
 4. **Orphan rather than guess.** A span is orphaned when its text is gone,
    rewritten beyond recognition, found only where its context does not
    agree, found in several places context cannot tell apart, or has an
@@ -74,7 +74,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotations.corrections.diffing import DiffMap, Hunk
+from annotations.corrections.diffing import EQUAL, INSERT, DiffMap, Hunk, semantic_ops
 from annotations.corrections.recognition import FOLD_CHARS, Likeness, Rule, likeness
 from annotations.text import CONTEXT_CHARS, PARAGRAPH_BREAK, context
 
@@ -237,8 +237,10 @@ class _Reanchoring:
             confirmed = False
         elif like.rule in (Rule.SAME, Rule.TYPOGRAPHY) and len(span.quote) >= LONG_QUOTE:
             confirmed = True
-        elif like.rule is Rule.FIGURES or (
-            not _has_letters(span.quote) and (searched or like.rule is not Rule.SAME)
+        elif (
+            searched
+            or like.rule is Rule.FIGURES
+            or (not _has_letters(span.quote) and like.rule is not Rule.SAME)
         ):
             # Each side agrees or is the edge of the paragraph; one at least agrees.
             confirmed = all(n >= CONFIRM_CONTEXT or edge for n, edge in sides) and (
@@ -265,32 +267,45 @@ class _Reanchoring:
     ) -> tuple[tuple[int, bool], tuple[int, bool]]:
         """Agreeing characters of stored prefix, and of suffix, around ``start:end``.
 
-        With each count, whether all of that side agreed up to an edge: of the
-        body, or with ``within_paragraph`` of the paragraph, where counting
-        stops (rule 3).
+        With each count, whether that side agreed all the way to an edge both
+        bodies share there: the start or end of the body or, with
+        ``within_paragraph``, of the paragraph, where counting stops (rule 3).
         """
         prefix, suffix = span.prefix, span.suffix
-        cut_before = cut_after = False
+        # Does the stored context reach the span's paragraph edge (or the body's)?
+        starts_paragraph = span.start == len(prefix)
+        ends_paragraph = span.end + len(suffix) == len(self.old)
         if within_paragraph:
             at = prefix.rfind(PARAGRAPH_BREAK)
             if at != -1:
-                prefix, cut_before = prefix[at:], True
+                prefix, starts_paragraph = prefix[at + len(PARAGRAPH_BREAK) :], True
             at = suffix.find(PARAGRAPH_BREAK)
             if at != -1:
-                suffix, cut_after = suffix[: at + len(PARAGRAPH_BREAK)], True
+                suffix, ends_paragraph = suffix[:at], True
         before = _common_run(prefix[::-1], self.new[max(0, start - len(prefix)) : start][::-1])
         after = _common_run(suffix, self.new[end : end + len(suffix)])
-        # The start or end of the body is context too: a span that was the
-        # article's first words and still is agrees fully on that side.
-        at_start = len(span.prefix) == span.start == start
-        at_end = span.end + len(span.suffix) == len(self.old) and end + len(suffix) == len(self.new)
-        edge_before = before == len(prefix) and (cut_before or at_start)
-        edge_after = after == len(suffix) and (cut_after or at_end)
-        if edge_before and at_start:
-            before = CONTEXT_CHARS
-        if edge_after and at_end:
-            after = CONTEXT_CHARS
-        return (before, edge_before), (after, edge_after)
+        edge_before = (
+            starts_paragraph
+            and before == len(prefix)
+            and self._edge(start - len(prefix), within_paragraph, at_start=True)
+        )
+        edge_after = (
+            ends_paragraph
+            and after == len(suffix)
+            and self._edge(end + len(suffix), within_paragraph, at_start=False)
+        )
+        # The edge is context too: a span that was the article's first words
+        # and still is agrees fully on that side.
+        return (
+            (CONTEXT_CHARS if edge_before else before, edge_before),
+            (CONTEXT_CHARS if edge_after else after, edge_after),
+        )
+
+    def _edge(self, at: int, paragraphs: bool, *, at_start: bool) -> bool:
+        """True when ``at`` is the start (or end) of the new body, or of a paragraph."""
+        if at_start:
+            return at == 0 or (paragraphs and self.new.endswith(PARAGRAPH_BREAK, 0, at))
+        return at == len(self.new) or (paragraphs and self.new.startswith(PARAGRAPH_BREAK, at))
 
     # --- Searching the changed text ----------------------------------------
 
@@ -352,13 +367,27 @@ class _Reanchoring:
             while at != -1 and len(candidates) <= MAX_OCCURRENCES:
                 start = at + len(head)
                 stop = folded.find(tail, start, min(len(folded), start + reach))
-                bounds = _trim(self.new, start, stop) if stop != -1 else None
+                bounds = self._own_text(span, start, stop) if stop != -1 else None
                 if bounds is not None and not self._kept(*bounds):
                     candidate = self._judge(span, *bounds, found_by="fuzzy")
                     if candidate.likeness.recognised:
                         candidates.append(candidate)
                 at = folded.find(head, at + 1, hi)
         return candidates
+
+    def _own_text(self, span: SpanText, start: int, end: int) -> tuple[int, int] | None:
+        """``start:end`` less what was added at either end of the span's text.
+
+        Text inserted right before or after a span stays outside it (as in
+        the diff's edge rules): an emoji put before a moved span is not its own.
+        """
+        ops = semantic_ops(span.quote, self.new[start:end])
+        kept = [i for i, (op, _) in enumerate(ops) if op == EQUAL]
+        if not kept:
+            return None
+        start += sum(len(text) for op, text in ops[: kept[0]] if op == INSERT)
+        end -= sum(len(text) for op, text in ops[kept[-1] + 1 :] if op == INSERT)
+        return _trim(self.new, start, end)
 
     def _kept(self, start: int, end: int) -> bool:
         """True when ``new[start:end]`` lies in one stretch the diff kept (old text)."""

@@ -27,6 +27,7 @@ anywhere but on its edited text, a gone span placed at all.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import re
@@ -34,8 +35,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotations.corrections.recognition import likeness
 from annotations.corrections.reanchor import Placement, SpanText
+from annotations.corrections.recognition import likeness
 from annotations.text import PARAGRAPH_BREAK, canonicalize, context, paragraph_ranges
 from bench import textgen
 
@@ -189,10 +190,13 @@ class Builder:
 # --- Spans -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+SHAPES = ("random", "nested", "overlapping", "cross-paragraph", "single number", "repeated phrase")
+
+
+@dataclass
 class TrackedSpan:
     span: SpanText
-    shapes: frozenset[str]  # nested, overlapping, cross-paragraph, single number, repeated
+    shapes: set[str]  # some of SHAPES
 
 
 def _span(body: str, span_id: int, start: int, end: int) -> SpanText:
@@ -231,7 +235,7 @@ def make_spans(rng: random.Random, body: str, count: int) -> list[TrackedSpan]:
     for start, end in ranges:
         snapped.setdefault(_to_words(body, start, end), set()).update(shapes[(start, end)])
     spans = [
-        TrackedSpan(_span(body, n, start, end), frozenset(snapped[(start, end)]))
+        TrackedSpan(_span(body, n, start, end), snapped[(start, end)])
         for n, (start, end) in enumerate(sorted(snapped, key=lambda r: (r[0], -r[1])), start=1)
     ]
     _tag_overlaps(spans)
@@ -253,8 +257,8 @@ def _tag_overlaps(spans: list[TrackedSpan]) -> None:
             if sb.start >= sa.end:
                 break
             shape = "nested" if sb.end <= sa.end else "overlapping"
-            object.__setattr__(a, "shapes", a.shapes | {shape})
-            object.__setattr__(b, "shapes", b.shapes | {shape})
+            a.shapes.add(shape)
+            b.shapes.add(shape)
 
 
 def repeated_phrases(body: str, *, words: tuple[int, ...] = (4, 3, 2)) -> list[str]:
@@ -267,9 +271,9 @@ def repeated_phrases(body: str, *, words: tuple[int, ...] = (4, 3, 2)) -> list[s
             phrase = " ".join(tokens[i : i + n])
             counts[phrase] = counts.get(phrase, 0) + 1
         for phrase, c in counts.items():
-            if c > 1 and len(phrase) >= 8 and body.count(phrase) > 1:
-                if not any(phrase in longer for longer in found):
-                    found.append(phrase)
+            repeated = c > 1 and len(phrase) >= 8 and body.count(phrase) > 1
+            if repeated and not any(phrase in longer for longer in found):
+                found.append(phrase)
     return found
 
 
@@ -421,10 +425,8 @@ def white_space(rng: random.Random, b: Builder, spans: list[TrackedSpan]) -> Non
             choices.append((s - 1, s, PARAGRAPH_BREAK))  # a paragraph split
             choices.append((s - 1, s, "\n"))  # a line break inside a paragraph
     for a, z, text in rng.sample(choices, min(len(choices), rng.randint(1, 3))):
-        try:
+        with contextlib.suppress(Conflict):
             b.replace(a, z, text)
-        except Conflict:
-            pass
 
 
 def emoji_before(rng: random.Random, b: Builder, spans: list[TrackedSpan]) -> None:
@@ -432,10 +434,8 @@ def emoji_before(rng: random.Random, b: Builder, spans: list[TrackedSpan]) -> No
         {t.span.start for t in spans if t.span.start == 0 or b.old[t.span.start - 1].isspace()}
     )
     for at in rng.sample(starts, min(len(starts), rng.randint(1, 4))):
-        try:
+        with contextlib.suppress(Conflict):
             b.replace(at, at, rng.choice(_EMOJI))
-        except Conflict:
-            pass
 
 
 def repeated_phrase_deleted(rng: random.Random, b: Builder, spans: list[TrackedSpan]) -> None:
