@@ -123,11 +123,12 @@ def diff_ops(old: str, new: str) -> list[Op]:
             _append(ops, op, text)
         deleted, inserted = [], []
         for key, a, b in zip(old_keys[o1:o2], old_texts[o1:o2], new_texts[n1:n2], strict=True):
-            # The same line, perhaps after other blank lines (a line break
-            # made a paragraph break, or the reverse).
-            _append(ops, DELETE, a[: len(a) - len(key)])
-            _append(ops, INSERT, b[: len(b) - len(key)])
-            _append(ops, EQUAL, key)
+            if a != b:
+                # The same line after other blank lines (a line break made
+                # a paragraph break, or the reverse).
+                _append(ops, DELETE, a[: len(a) - len(key)])
+                _append(ops, INSERT, b[: len(b) - len(key)])
+            _append(ops, EQUAL, key if a != b else a)
     for op, text in _replaced(
         deleted + [("", old_tail)], inserted + [("", new_tail)], in_new, in_old
     ):

@@ -14,15 +14,20 @@ moves its copied piece, so the truth follows moved text too. From the pieces,
   should decide).
 * ``straddled``: an edit crosses one of its edges (a rewritten sentence it
   reaches into). Orphaned, or placed with its untouched edges exact and the
-  other edges anywhere in the replacing text.
-* ``split``: its text survives in pieces that are no longer together (a
-  paragraph it reached into was moved away). Orphaned, or placed exactly on
-  one surviving piece.
+  other edges anywhere in the edit as written (widened to whole words).
+* ``split``: its text survives in pieces that are no longer together or
+  in order (a paragraph it reached into was moved). Orphaned, or placed
+  exactly on one surviving piece, or on the whole stretch from its first
+  piece to its last: a paragraph moved out of a span is also one moved
+  into it, read the other way.
 * ``gone``: all its text was deleted or replaced. It must be orphaned.
 
 *Silently misplaced* means placed where none of that allows: a span of text
 that survives placed anywhere but at its characters, an edited span placed
-anywhere but on its edited text, a gone span placed at all.
+anywhere but on its edited text, a gone span placed at all. A placement on
+text identical to the span's quote *and* both stored contexts is counted
+apart (``identical_copy``): nothing stored with the span tells it from the
+original.
 """
 
 from __future__ import annotations
@@ -612,7 +617,10 @@ def truth(case: Case, span: SpanText) -> Truth:
     # Together: the span's own pieces in their old order.
     old_order = [case.pieces[x[0]].old_range for x in located]
     if old_order != sorted(old_order):
-        return Truth("split", pieces=runs_)
+        # Its pieces were reordered: each piece, or the stretch now holding
+        # them all (edited in place, read the other way), is correct.
+        hull = _trim(new, min(x[1] for x in located), max(x[2] for x in located))
+        return Truth("split", pieces=runs_ + ((hull,) if hull else ()))
     first, last = located[0], located[-1]
     start, end = first[1], last[2]
     span_pieces = range(first[0], last[0] + 1)
