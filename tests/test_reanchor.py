@@ -443,3 +443,49 @@ def test_text_inserted_outside_every_span_moves_them_exactly(raw, data):
 def test_the_generator_makes_every_kind_of_correction(kind):
     made = [make_case(kind, name, body, 0) for name, body in articles().items()]
     assert sum(case is not None for case in made) >= 3
+
+
+# --- Rules found on the generated corrections, pinned here -------------------------
+
+
+def test_formulaic_words_do_not_carry_a_span_to_another_entry():
+    # Live-blog entries repeat "The regional fire service said the fire had".
+    old = (
+        "08:05 - Residents left as a wildfire spread. The regional fire service said "
+        "the fire had burned 1,200 hectares.\n\n"
+        "10:30 - The regional fire service said the fire had now burned 1,500 hectares."
+    )
+    new = old.replace(" The regional fire service said the fire had burned 1,200 hectares.", "")
+    [placed] = reanchor(old, new, [span_on(old, "The regional fire service")])
+    assert placed.status is Status.ORPHANED
+
+
+def test_a_moved_paragraph_with_a_typo_fixed_in_a_span_follows_without_an_emoji_added_before():
+    paragraphs = BODY.split(PARAGRAPH_BREAK)
+    old = BODY.replace("nothing can replace", "nothing can replcae")
+    moved = paragraphs[2].replace("that nothing can", "that 🇺🇦 nothing can")
+    new = PARAGRAPH_BREAK.join([*paragraphs[:2], *paragraphs[3:], moved])
+    [placed] = reanchor(old, new, [span_on(old, "nothing can replcae the loss of a son")])
+    assert placed_text(new, placed) in (None, "nothing can replace the loss of a son")
+
+
+def test_a_transposed_last_word_keeps_the_whole_word_in_the_span():
+    old = "Parents were asked to check the council's website. Schools stay closed."
+    new = "Parents were asked to check the council's website. Schoosl stay closed."
+    [placed] = reanchor(old, new, [span_on(old, "the council's website. Schools")])
+    assert placed.quote == "the council's website. Schoosl"
+
+
+def test_a_span_keeps_what_survives_of_its_own_text_inside_a_changed_stretch():
+    old = "He said it was not true at all, on Tuesday."
+    new = "He said it was not true, on Tuesday."
+    [placed] = reanchor(old, new, [span_on(old, "it was not true at all")])
+    assert (placed.status, placed.quote) == (Status.EDITED, "it was not true")
+
+
+def test_a_paragraph_moved_to_the_end_is_the_same_line_as_before():
+    paragraphs = BODY.split(PARAGRAPH_BREAK)
+    new = PARAGRAPH_BREAK.join([*paragraphs[:1], *paragraphs[2:], paragraphs[1]])
+    [placed] = reanchor(BODY, new, [span_on(BODY, "Hundreds of thousands")])
+    assert placed.status is Status.MOVED and new.endswith(paragraphs[1])
+    assert placed.start == new.index("Hundreds of thousands")

@@ -4,7 +4,7 @@ Pure: no Django imports. The app gives ``reanchor`` the old and new
 canonical body and every span; it answers where each span now is and how
 it stands (``unchanged``, ``moved``, ``edited``) or why it was orphaned.
 
-* ``reanchor``: the placement rules (the diff first, then confirmation by
+* ``reanchoring``: the placement rules (the diff first, then confirmation by
   quote and context, a search only where the diff cannot decide).
 * ``recognition``: when edited text is still a span's own, and when it is
   "beyond recognition".
@@ -14,7 +14,7 @@ it stands (``unchanged``, ``moved``, ``edited``) or why it was orphaned.
 
 from __future__ import annotations
 
-from annotations.corrections.reanchor import Placement, SpanText, Status, Why, reanchor
+from annotations.corrections.reanchoring import Placement, SpanText, Status, Why, reanchor
 from annotations.corrections.recognition import Likeness, likeness
 from annotations.corrections.revision_diff import RevisionDiff, revision_diff
 

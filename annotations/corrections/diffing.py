@@ -9,8 +9,9 @@ Pure: no Django imports. The rules:
   what took their place. The remaining replaced lines are compared
   character by character by diff-match-patch, with its *semantic
   cleanup*, which drops the one- or two-letter matches any two unrelated
-  sentences share. Finally a change never begins or ends inside a word:
-  the rest of the word joins it ("Three" replaced by "The" keeps no "Th").
+  sentences share. Finally a small change never begins or ends inside a
+  word: the rest of the word joins it ("recieved" fixed to "received" is
+  one word replaced, not "ie" by "ei").
   What the diff calls unchanged is text the edit kept; everything else is
   a *hunk*: old text replaced by new text (either side may be empty).
 * **Bounded cost.** The character diff stops refining after
@@ -44,7 +45,7 @@ Pure: no Django imports. The rules:
   span with an ambiguous edge is never placed.
   (A deletion next to identical text leaves the same text at the same
   places whichever copy went; the diff puts it on the most natural
-  boundary, and the context test in ``reanchor`` refuses a span whose
+  boundary, and the context test in ``reanchoring`` refuses a span whose
   copy has other words around it.)
 """
 
@@ -69,23 +70,9 @@ PARAGRAPH_BREAK = "\n\n"
 Op = tuple[int, str]
 
 
-class _Differ(diff_match_patch):  # type: ignore[misc]
-    """diff-match-patch without its "half match" shortcut.
-
-    With a time limit set, diff-match-patch first looks for a stretch common
-    to both texts at least half as long as the longer one and splits there.
-    That can be far from minimal: after two paragraphs merge, it paired each
-    following paragraph with the next one, as if all had been rewritten. The
-    time limit still bounds the cost.
-    """
-
-    def diff_halfMatch(self, text1: str, text2: str) -> None:
-        return None
-
-
 def differ() -> diff_match_patch:
     """A diff-match-patch engine with this module's time limit."""
-    engine = _Differ()
+    engine = diff_match_patch()
     engine.Diff_Timeout = DIFF_TIMEOUT
     return engine
 
@@ -233,11 +220,13 @@ def _positions(lines: list[tuple[str, str]], moved: set[str]) -> list[tuple[int,
 
 
 def whole_words(ops: Sequence[Op]) -> list[Op]:
-    """The same diff with no kept stretch ending or starting inside a changed word.
+    """The same diff with no kept stretch ending or starting inside a word a small change is in.
 
-    "Three" replaced by "The" keeps "Th" by coincidence; "recieved" fixed to
-    "received" keeps "rec" and "ved". The part of a word next to a change
-    joins the change, so changes are whole words.
+    "recieved" fixed to "received" keeps "rec" and "ved"; "300,000" updated
+    to "350,000" keeps "3" and "0,000". The part of a word next to a change
+    of at most ``REDIFF_MAX`` characters joins it, so such changes are whole
+    words. A bigger change (a paragraph deleted right after a quote mark
+    was made curly) draws nothing in: the words next to it are kept text.
     """
     # Kept text and changes, alternating: ("=", kept, "") or ("~", deleted, inserted).
     items: list[list[str]] = []
@@ -249,7 +238,7 @@ def whole_words(ops: Sequence[Op]) -> list[Op]:
                 items.append(["~", "", ""])
             items[-1][1 if op == DELETE else 2] += text
     for i, item in enumerate(items):
-        if item[0] != "~":
+        if item[0] != "~" or max(len(item[1]), len(item[2])) > REDIFF_MAX:
             continue
         if i > 0:  # kept text before the change
             kept = items[i - 1][1]

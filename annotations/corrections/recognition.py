@@ -29,7 +29,7 @@ once (the README repeats it):
   people; it decides nothing.
 
 Whether the text around the span still agrees is a separate test
-(``annotations.corrections.reanchor``): recognising the text is necessary to
+(``annotations.corrections.reanchoring``): recognising the text is necessary to
 follow an edit, never sufficient.
 """
 
@@ -44,7 +44,7 @@ from annotations.corrections.diffing import EQUAL, semantic_ops
 MAX_CHANGED_SHARE = 0.5
 
 # One character for one, so folded text keeps its offsets (the context
-# comparison in reanchor relies on that); "…" is unfolded separately.
+# comparison in reanchoring relies on that); "…" is unfolded separately.
 FOLD_CHARS = str.maketrans(
     {
         **dict.fromkeys("‘’‚‛′‹›`´", "'"),

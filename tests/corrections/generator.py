@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotations.corrections.reanchor import Placement, SpanText
+from annotations.corrections.reanchoring import Placement, SpanText
 from annotations.corrections.recognition import likeness
 from annotations.text import PARAGRAPH_BREAK, canonicalize, context, paragraph_ranges
 from bench import textgen

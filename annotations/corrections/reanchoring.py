@@ -41,10 +41,10 @@ or why it has no place any more. The rules, each stated once:
    with a typo fixed inside the span. A search candidate's context counts
    only up to a paragraph break (the paragraph after a span says nothing
    about a paragraph inserted before it that happens to end with the same
-   words, "…, he said."), and a span that crosses a paragraph break needs
-   agreeing context at each end, counting its own text up to the break
-   ("…her office denied.\n\nThe" must not land where another paragraph
-   that begins with "The" now follows).
+   words, "…, he said."). With rule 2's test on each side, this keeps a
+   span reaching one word into the next paragraph ("…her office
+   denied.\n\nThe") off a paragraph that now follows and also begins
+   "The".
 
    The confirmed candidate is taken if its context, counted in full,
    agrees by at least ``SEARCH_MARGIN`` characters more than any other
@@ -248,19 +248,9 @@ class _Reanchoring:
             )
         else:
             confirmed = sum(n for n, _ in sides) >= CONFIRM_CONTEXT
-        if confirmed and searched and PARAGRAPH_BREAK in span.quote:
-            confirmed = self._ends_hold(span, text, sides[0][0], sides[1][0])
         if searched:
             sides = self._agreement(span, start, end, within_paragraph=False)
         return _Candidate(start, end, like, sum(n for n, _ in sides), confirmed, found_by)
-
-    @staticmethod
-    def _ends_hold(span: SpanText, text: str, before: int, after: int) -> bool:
-        """Each end of a span that crosses paragraphs has evidence of its own (rule 2)."""
-        parts = span.quote.split(PARAGRAPH_BREAK)
-        head = _common_run(parts[0], text)
-        tail = _common_run(parts[-1][::-1], text[::-1])
-        return before + head >= CONFIRM_CONTEXT and tail + after >= CONFIRM_CONTEXT
 
     def _agreement(
         self, span: SpanText, start: int, end: int, *, within_paragraph: bool
