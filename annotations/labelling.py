@@ -52,7 +52,7 @@ def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str,
     """Validate what the editor typed; return it trimmed, or raise ``LabelError``."""
     if kind not in LabelKind.values:
         choices = ", ".join(LabelKind.labels)
-        raise LabelError(f"Unknown label {kind!r}. Choose one of: {choices}.")
+        raise LabelError(f"Sourcemark has no such label. Choose one of: {choices}.")
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise LabelError(

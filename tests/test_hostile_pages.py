@@ -84,7 +84,7 @@ def hostile(alice) -> dict[str, int]:
             {"source_url": "data:text/html,<script>alert(1)</script>"},
             "The source must be a web address",
         ),
-        ({"kind": "<script>"}, "Unknown label"),
+        ({"kind": "<script>"}, "Sourcemark has no such label"),
         ({"quote": "<script>alert(1)</script>"}, ""),  # not the text at those offsets: 409
     ],
 )

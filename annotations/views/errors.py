@@ -10,14 +10,19 @@ from django.shortcuts import render
 from annotations.models import BODY_MAX_CHARS
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """400: say what was wrong when we know (a request over the size limit), plainly otherwise."""
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, *, message: str = ""
+) -> HttpResponse:
+    """400: say what was wrong when we know (a request over the size limit, or ``message``),
+    plainly otherwise. The message is escaped like everything else a template shows:
+    it may quote what the request sent."""
     too_big = isinstance(exception, RequestDataTooBig)
     return render(
         request,
         "400.html",
         {
             "too_big": too_big,
+            "message": message,
             "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
             "body_max_chars": BODY_MAX_CHARS,
         },

@@ -221,25 +221,22 @@
 
   // --- Errors ---------------------------------------------------------------
 
-  // A refusal (4xx) names its error region through HX-Retarget: swap it there
-  // so the editor reads the message. htmx leaves other 4xx/5xx unswapped.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   function regionFor(element) {
     var panel = element && element.closest && element.closest("#span-panel");
     return document.getElementById(panel ? "panel-error" : "annotate-error");
   }
 
+  // htmx swaps no error answer (base.html's htmx-config). A refusal's message
+  // comes as plain text and is shown as text: nothing in it is ever markup.
   document.addEventListener("htmx:responseError", function (event) {
     var region = regionFor(event.detail.elt);
     if (!region) return;
-    var status = event.detail.xhr.status;
+    var xhr = event.detail.xhr;
+    var status = xhr.status;
+    if (status < 500 && /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "")) {
+      region.textContent = xhr.responseText;
+      return;
+    }
     region.textContent = status === 403
       ? "You may not do this here (403). Your session may have expired: reload the page."
       : "The server could not do this (" + status + "). Reload the page and try again.";

@@ -31,6 +31,13 @@ def _text(entry: dict) -> str:
 
 
 PAYLOADS = [Payload(entry["name"], _text(entry)) for entry in _CORPUS["payloads"]]
+# The payload that took over an admin through a reflected 400 (issue 10): every
+# response must escape it, and the CSP must stop it where escaping slips.
+REFLECTED = next(
+    Payload(entry["name"], entry["text"]) for entry in _CORPUS["payloads"] if entry.get("reflected")
+)
+# Its tags as they would appear in a body that echoed it unescaped.
+REFLECTED_TAGS = tuple(re.findall(r"<[a-z]+[^>]*>", REFLECTED.text))
 URLS = [HostileUrl(**entry) for entry in _CORPUS["urls"]]
 
 # Elements none of our templates use and that load or run something.
