@@ -69,3 +69,30 @@ def test_without_the_csp_the_same_payload_would_act(browser, live_server, echoin
     assert "GET /" in seen["requests"]
     assert "POST /admin/auth/user/add/" in seen["requests"]
     assert not User.objects.filter(username="mallory").exists()  # no token: refused anyway
+
+
+def test_the_apps_own_scripts_run_under_the_policy(browser, live_server, transactional_db):
+    """Every page of ours, the admin's included, runs its scripts with nothing refused."""
+    create_demo_accounts()
+    from annotations.ingest import ArticleData, save_article
+
+    article, _ = save_article(ArticleData(title="Policy", body="Text to read."))
+    admin = User.objects.get(username="admin")
+    context = logged_in_context(browser, live_server, admin)
+    try:
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        for path, script in (
+            (f"/articles/{article.id}/", "typeof window.htmx"),
+            ("/reports/", "typeof window.htmx"),
+            ("/admin/annotations/article/add/", "typeof window.django"),
+            (f"/admin/annotations/article/{article.id}/change/", "typeof window.django"),
+        ):
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            page.wait_for_load_state("load")
+            assert page.evaluate(script) == "object", path
+        assert not [line for line in console if "Content Security Policy" in line], console
+    finally:
+        context.close()
