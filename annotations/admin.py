@@ -33,6 +33,7 @@ from annotations.exports import (
     utc_today,
 )
 from annotations.forms import ArticleForm
+from annotations.labelling import Gone, lock_article
 from annotations.models import Article, Label, Span
 
 QUOTE_PREVIEW_CHARS = 80
@@ -118,6 +119,19 @@ class ArticleAdmin(admin.ModelAdmin):
                 n_labels=_count(Label.objects.all(), "article"),
             )
         )
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Article | None:
+        """For a save, the article locked (``labelling.lock_article``) until the admin's
+        transaction ends: its form checks and saves the body under the same lock as the app."""
+        article = super().get_object(request, object_id, from_field)
+        if article is None or request.method != "POST":
+            return article
+        try:
+            return lock_article(article.pk)
+        except Gone:
+            return None
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if not change:

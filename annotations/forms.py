@@ -43,9 +43,7 @@ class ArticleForm(forms.ModelForm):
             .first()
         )
         if twin is not None:
-            raise ValidationError(
-                f"This text is already in Sourcemark as “{twin.title}”.", code="duplicate"
-            )
+            raise ingest.duplicate(twin)
         if self.instance.pk is not None:
             try:
                 ingest.set_body(self.instance, body)

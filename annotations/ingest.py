@@ -49,6 +49,30 @@ def canonical_body(raw: str) -> str:
     return body
 
 
+def duplicate(twin: Article) -> ValidationError:
+    """The refusal of a body that is already stored, as ``twin``."""
+    return ValidationError(
+        f"This text is already in Sourcemark as “{twin.title}”.", code="duplicate"
+    )
+
+
+def store(article: Article) -> None:
+    """Save a new or edited article whose body passed the duplicate check.
+
+    Another request may have stored the same text since the check: the
+    fingerprint's unique constraint then refuses ours, and the editor gets
+    the same answer as without the race (``duplicate``), not a 500.
+    """
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        twin = Article.objects.filter(fingerprint=article.fingerprint).exclude(pk=article.pk)
+        if not twin.exists():
+            raise
+        raise duplicate(twin.get()) from None
+
+
 def save_article(data: ArticleData, *, created_by: Any = None) -> tuple[Article, bool]:
     """Store an article unless one with the same canonical text exists.
 
@@ -81,7 +105,11 @@ def save_article(data: ArticleData, *, created_by: Any = None) -> tuple[Article,
 
 
 def set_body(article: Article, raw: str) -> None:
-    """Replace an article's body, refusing once spans point into it."""
+    """Replace an article's body, refusing once spans point into it.
+
+    ``article`` must be locked (``labelling.lock_article``) in the transaction
+    that saves it, so that no label arrives between this check and the save.
+    """
     body = canonical_body(raw)
     if body == article.body:
         return

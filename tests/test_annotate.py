@@ -271,15 +271,16 @@ def test_label_queries_do_not_grow_with_spans(
 
     _many_spans(long_article, alice, 10)
     # session, user, editor group check, article, "is the span new?",
-    # savepoint for label_span's transaction, bump the article's labels revision
+    # savepoint for label_span's transaction, lock the article and read its body
+    # (labelling.lock_article), bump the article's labels revision
     # (annotations.figures), span select, span insert (savepoint,
     # insert, release), label select, label insert (savepoint, insert, history
     # insert, release), release, labels of the touched paragraph, next span, count
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         assert post("w50 w51").status_code == 200
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         assert post("w52 w53").status_code == 200
 
 
