@@ -28,6 +28,8 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 
+from annotations.views.errors import bad_request
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(
@@ -67,3 +69,48 @@ def _admin_script_sources(request: HttpRequest) -> list[str]:
     if host.startswith("["):
         return []  # CSP has no syntax for an IPv6 address: the default policy applies
     return [f"{host}{settings.STATIC_URL}admin/", f"{host}{reverse('admin:jsi18n')}"]
+
+
+class RefuseUnstorableText:
+    """A 400 for a request carrying a NUL character anywhere a view could read text.
+
+    PostgreSQL cannot store NUL in text: one in a source link, in the
+    overview's outlet filter or in an admin list filter reached a query and
+    ended in a 500, while SQLite stored it (issue 10). Checked here, once, for
+    the path, every query parameter and every form field (names and values;
+    not uploaded files), so both databases answer alike, whatever view the
+    text was meant for. Decoding a request never yields the other text
+    PostgreSQL refuses (lone surrogates): invalid UTF-8 becomes U+FFFD.
+    """
+
+    MESSAGE = (
+        "The request contains a NUL character, which Sourcemark cannot store. "
+        "Remove it (it is invisible: retyping the text does) and try again."
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        if request.headers.get("HX-Request") == "true":
+            # The toolbar shows a refusal's plain text (static/annotations/annotate.js).
+            return HttpResponse(self.MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return bad_request(request, message=self.MESSAGE)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    fields = [request.GET]
+    if request.method == "POST":
+        fields.append(request.POST)
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for query in fields
+        for name, values in query.lists()
+    )

@@ -53,7 +53,7 @@ def test_refusals_say_why(alice_client, db):
     assert long_title.status_code == 400
     assert "Ensure this value has at most 300 characters" in long_title.content.decode()
     nul = _post_article(alice_client, 1, "before\x00after", "Body")
-    assert "Null characters are not allowed." in nul.content.decode()
+    assert "contains a NUL character, which Sourcemark cannot store" in nul.content.decode()
 
 
 def test_the_article_list_renders_every_payload_inert(alice_client, hostile_articles):
