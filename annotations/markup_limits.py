@@ -76,8 +76,8 @@ def simplified(
 # --- Reading the HTML -------------------------------------------------------------------
 
 # The elements whose content is text until their end tag (script data, RAWTEXT,
-# RCDATA): no tag inside them counts. Escaping that text as well keeps a parser
-# from finding tags in it that were not counted (in <svg>, <title> is no RCDATA).
+# RCDATA), outside <svg> and <math>: no tag inside them counts. Escaping that
+# text as well keeps a parser from finding tags in it that were not counted.
 _RAW_TEXT = frozenset(
     {"script", "style", "iframe", "noscript", "noembed", "noframes", "xmp", "textarea", "title"}
 )
@@ -113,6 +113,8 @@ def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | Non
             if skipped is None:  # a tag still open at the end: bleach keeps it as text
                 yield _text(html[start:])
                 return
+            if html.startswith("</", start) and skipped > start + 3:
+                yield _text(html[start:skipped])  # "</ 3>": bleach keeps it as text too
             position = skipped
             continue
         tags += 1
@@ -130,9 +132,10 @@ def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | Non
             tree.end(name)
             yield f"</{name}>"
             continue
+        raw = name in _RAW_TEXT and not tree.in_foreign_content()
         tree.start(name)
         yield f"<{name}>"
-        if name in _RAW_TEXT:
+        if raw:
             end = _RAW_TEXT_END[name].search(html, position)
             stop = end.start() if end else length
             yield _text(html[position:stop])
@@ -256,6 +259,10 @@ class _Tree:
             if self.unclosed[name] <= _REOPENED_PER_NAME:
                 self.reopenable += 1
         self._push(name)
+
+    def in_foreign_content(self) -> bool:
+        """Inside <svg> or <math>, where <title>, <style> and <script> hold markup, not text."""
+        return bool(self.open.get("svg") or self.open.get("math"))
 
     def end(self, name: str) -> None:
         if name in _FORMATTING and self.unclosed[name]:
