@@ -180,9 +180,12 @@ STORAGES = {
     },
 }
 
-# Request bodies: a 5 MB article body plus form overhead fits; anything larger
-# is refused by Django with a 400 before a view sees it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 6 * 1024 * 1024)
+# Request bodies, sized from the article limit (models.BODY_MAX_CHARS, 2,000,000
+# characters): at most 4 bytes a character in UTF-8, which the article form sends
+# as multipart (not URL-encoded, where one character takes up to 12 bytes), plus
+# 2 MB for pasted markup and the other fields. Anything larger is refused with a
+# 400 before a view sees it. tests/test_long_articles.py checks the sum.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1000 * 1000)
 
 # Scripts run only from a <script> tag our templates wrote: each carries this
 # response's nonce, and 'strict-dynamic' ignores every other source, our own

@@ -271,11 +271,11 @@ def test_a_5_mb_body_gets_a_readable_error(alice_client, db):
 
 
 def test_a_request_over_the_upload_limit_gets_a_readable_400(alice_client, db):
-    response = alice_client.post("/articles/new/", {"title": "Huger", "body": "x" * 7_000_000})
+    response = alice_client.post("/articles/new/", {"title": "Huger", "body": "x" * 10_000_001})
     html = response.content.decode()
     assert response.status_code == 400
     assert "That was too large to accept" in html
-    assert "requests of up to 6 MB" in html and "2,000,000 characters" in html
+    assert "requests of up to 10 MB" in html and "2,000,000 characters" in html
     assert not Article.objects.exists()
 
 

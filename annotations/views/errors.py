@@ -23,7 +23,7 @@ def bad_request(
         {
             "too_big": too_big,
             "message": message,
-            "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+            "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1000 * 1000),
             "body_max_chars": BODY_MAX_CHARS,
         },
         status=400,
