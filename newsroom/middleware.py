@@ -28,7 +28,7 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 
-from annotations.views.errors import bad_request
+from annotations.views.errors import refusal
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -93,14 +93,8 @@ class RefuseUnstorableText:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            return self.refuse(request)
+            return refusal(request, self.MESSAGE)
         return self.get_response(request)
-
-    def refuse(self, request: HttpRequest) -> HttpResponse:
-        if request.headers.get("HX-Request") == "true":
-            # The toolbar shows a refusal's plain text (static/annotations/annotate.js).
-            return HttpResponse(self.MESSAGE, status=400, content_type="text/plain; charset=utf-8")
-        return bad_request(request, message=self.MESSAGE)
 
 
 def _carries_nul(request: HttpRequest) -> bool:

@@ -243,6 +243,11 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
 
+# Label writes (create, change, remove) per editor per minute; 0: no limit
+# (annotations/throttle.py). A person labels a few a minute; the load test's
+# editors about 35; a flood thousands.
+LABEL_WRITES_PER_MINUTE = env_int("LABEL_WRITES_PER_MINUTE", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -35,6 +35,7 @@ from annotations.labelling import LabelError, change_label, label_span, remove_l
 from annotations.models import Article, Label, LabelKind, Span
 from annotations.segments import touching
 from annotations.text import paragraph_ranges
+from annotations.throttle import throttle_label_writes
 
 TEMPLATE = "annotations/article_detail.html"
 INLINE_SPAN_ITEMS = 300
@@ -186,6 +187,7 @@ def _fields(data: QueryDict) -> dict[str, str]:
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
     """Label the selected text: create (or reuse) its span and set the editor's label."""
     article = _get_article(article_id)
@@ -212,6 +214,7 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Change the editor's own label (from the span panel)."""
     article = _get_article(article_id)
@@ -228,6 +231,7 @@ def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_remove(request: HttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Remove the editor's own label; the span goes too when it was the last."""
     article = _get_article(article_id)

@@ -28,3 +28,13 @@ def bad_request(
         },
         status=400,
     )
+
+
+def refusal(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    """``message`` with ``status``: plain text for htmx, which the page's script shows in
+    its toolbar or panel (htmx swaps no error answer); a page otherwise."""
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response = bad_request(request, message=message)
+    response.status_code = status
+    return response
