@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from annotations import graphemes
 from annotations.models import (
     NOTE_MAX_LENGTH,
     URL_MAX_LENGTH,
@@ -166,8 +167,15 @@ def label_span(
 
 
 def _anchor(body: str, start: int, end: int, quote: str) -> Anchor:
+    """The span to store: the client's quote checked at the client's offsets, then its
+    edges widened to whole grapheme clusters (annotations.graphemes), whatever the
+    client did, so that no span splits an emoji or a letter from its accent."""
     try:
-        return anchor(body, start, end, quote)
+        checked = anchor(body, start, end, quote)
+        snapped = graphemes.snap(body, start, end)
+        if snapped == (start, end):
+            return checked
+        return anchor(body, *snapped, body[snapped[0] : snapped[1]])
     except QuoteMismatch as error:
         raise StaleQuote(str(error)) from None
     except OffsetError as error:

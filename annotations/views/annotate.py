@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, is_editor
 from annotations.balance import consensus
+from annotations.graphemes import snap
 from annotations.highlights import (
     KIND_NAMES,
     load_spans,
@@ -195,7 +196,9 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
     try:
         start, end, quote = _selection(request.POST)
         # Whether the side list already has this span: insert its item, or replace it.
-        span_was_new = not Span.objects.filter(article=article, start=start, end=end).exists()
+        # At the offsets label_span stores: widened to whole grapheme clusters.
+        stored = dict(zip(("start", "end"), snap(article.body, start, end), strict=True))
+        span_was_new = not Span.objects.filter(article=article, **stored).exists()
         label = label_span(
             article=article,
             reviewer=request.user,
