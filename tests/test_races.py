@@ -143,3 +143,25 @@ def test_a_label_checked_against_a_body_edited_meanwhile_is_refused(article, ali
             kind="verified_fact",
         )
     assert not Span.objects.exists()
+
+
+def test_the_admin_saving_a_text_stored_meanwhile_says_so(staff, monkeypatch):
+    client = Client(raise_request_exception=False)
+    client.force_login(staff)
+    body = "The same text, pasted in the admin and the app at once."
+    checked = article_forms.ArticleForm.clean_body
+
+    def checked_then_saved_elsewhere(form: article_forms.ArticleForm) -> str:
+        cleaned = checked(form)
+        Article.objects.create(title="From the app", body=cleaned, fingerprint=fingerprint(cleaned))
+        return cleaned
+
+    monkeypatch.setattr(article_forms.ArticleForm, "clean_body", checked_then_saved_elsewhere)
+    data = {"title": "From the admin", "body": body, "spans-TOTAL_FORMS": "0"}
+    response = client.post("/admin/annotations/article/add/", {**data, "spans-INITIAL_FORMS": "0"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "already in Sourcemark as “From the app”" in page
+    # (The stand-in for the other request ran inside the admin's transaction, so
+    # it was rolled back with it; a real one would have committed.)
+    assert not Article.objects.filter(title="From the admin").exists()
