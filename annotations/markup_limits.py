@@ -4,7 +4,7 @@ An HTML5 tree builder (html5lib, inside bleach) checks "is there a <p> in
 scope?" at nearly every start tag by walking the stack of open elements, so
 its cost grows with the square of the nesting depth: 30,000 nested ``<div>``
 (330 kB) held a worker for its whole timeout (issue 10). Below a few hundred
-levels the cost is about linear in the number of tags, about 25 µs each.
+levels the cost grows with the number of tags.
 
 ``check_markup`` reads the HTML once, in time linear in its length (and
 stops at the first limit passed), and refuses it when the tree would be
@@ -24,7 +24,12 @@ and ``<tr>`` closing their predecessors) and adds what the algorithm adds
 (``<html>``, implied ``<tbody>``/``<tr>``, and formatting elements it
 re-opens, at most three per name). Where a rule is not modelled the
 estimate is higher than the real depth, never lower: refusing an odd page
-is fine, building an unbounded tree is not.
+is fine, building an unbounded tree is not. tests/test_markup_limits.py
+checks both promises against bleach's own parser on random tag soup: the
+estimate is never below the depth it builds, and outside ``<svg>``,
+``<math>`` and ``<select>`` (whose content the text leaves out anyway) the
+text bleach extracts from ``simplified`` HTML is the text it extracted from
+the original.
 """
 
 from __future__ import annotations
