@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from annotations.balance import DISPUTED, KINDS
-from annotations.csvexport import FORMULA_TRIGGERS
+from annotations.csvexport import BLANKS, FORMULA_STARTERS, LEADING_CONTROLS, formula_pattern
 from annotations.models import Label, LabelKind
 
 LINES_PER_FETCH = 5000
@@ -34,15 +34,19 @@ def _literal(text: str) -> str:
     return f"E'{escaped}'"
 
 
-# NUL cannot be stored in PostgreSQL text, so it is not among the triggers here.
-_TRIGGERS = ", ".join(_literal(t) for t in FORMULA_TRIGGERS if t != "\x00")
+# csvexport's formula rule, built from its own lists. NUL cannot be stored in
+# PostgreSQL text (nor written in a literal), so it is left out here.
+_FORMULA = _literal(
+    "^"
+    + formula_pattern(
+        LEADING_CONTROLS.replace("\x00", ""), BLANKS.replace("\x00", ""), FORMULA_STARTERS
+    )
+)
 
 
 def _text(column: str) -> str:
     """A text cell: neutralised, then quoted when the csv module would quote it."""
-    neutral = (
-        f"(CASE WHEN left({column}, 1) IN ({_TRIGGERS}) THEN '''' || {column} ELSE {column} END)"
-    )
+    neutral = f"(CASE WHEN {column} ~ {_FORMULA} THEN '''' || {column} ELSE {column} END)"
     return (
         f"(CASE WHEN {neutral} ~ '[\",\\r\\n]' "
         f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' ELSE {neutral} END)"

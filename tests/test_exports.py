@@ -88,6 +88,12 @@ HOSTILE_NOTES = [
     "\tleading tab",
     "café 🇺🇦 👩🏽\u200d⚕️, fine",
     "",
+    "\uff1dHYPERLINK(1)",
+    "\u200b=1+2",
+    "\ufeff\u3000\uff20x",
+    " -2",
+    "\u0085\u00ad\U000e0020+x",
+    "a \u200b=1+2",
 ]
 
 

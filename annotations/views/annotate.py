@@ -21,10 +21,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
 
 from annotations.access import editor_required, is_editor
 from annotations.balance import consensus
+from annotations.graphemes import snap
 from annotations.highlights import (
     KIND_NAMES,
     load_spans,
@@ -36,11 +36,10 @@ from annotations.labelling import LabelError, change_label, label_span, remove_l
 from annotations.models import Article, Label, LabelKind, Span
 from annotations.segments import touching
 from annotations.text import paragraph_ranges
+from annotations.throttle import throttle_label_writes
 
 TEMPLATE = "annotations/article_detail.html"
 INLINE_SPAN_ITEMS = 300
-TOOLBAR_ERROR = "#annotate-error"
-PANEL_ERROR = "#panel-error"
 # ASCII digits only: int() would also take " 7", "+7" and "٧".
 _OFFSET = re.compile(r"[0-9]{1,9}")
 _AUDITED_FIELDS = (("kind", "label"), ("note", "note"), ("source_url", "source"))
@@ -153,15 +152,15 @@ def _changes(
     return render(request, f"{TEMPLATE}#changes", context)
 
 
-def _refuse(request: HttpRequest, article: Article, error: LabelError, region: str) -> HttpResponse:
-    """The error's status and message: in the toolbar or panel for htmx, else on the page."""
+def _refuse(request: HttpRequest, article: Article, error: LabelError) -> HttpResponse:
+    """The error's status and message: on the page, or for htmx as plain text, which the
+    page's script shows in the toolbar or panel. Never markup: htmx swaps no error answer
+    (base.html's htmx-config), so nothing in one can ever act on the page (issue 10)."""
     if not request.htmx:
         return render_article_page(request, article, error=error.message, status=error.status)
-    partial = "annotate_error" if region == TOOLBAR_ERROR else "panel_error"
-    response = render(
-        request, f"{TEMPLATE}#{partial}", {"error": error.message}, status=error.status
+    return HttpResponse(
+        error.message, content_type="text/plain; charset=utf-8", status=error.status
     )
-    return reswap(retarget(response, region), "outerHTML")
 
 
 # --- Labelling -------------------------------------------------------------------------
@@ -189,6 +188,7 @@ def _fields(data: QueryDict) -> dict[str, str]:
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
     """Label the selected text: create (or reuse) its span and set the editor's label."""
     article = _get_article(article_id)
@@ -196,7 +196,9 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
     try:
         start, end, quote = _selection(request.POST)
         # Whether the side list already has this span: insert its item, or replace it.
-        span_was_new = not Span.objects.filter(article=article, start=start, end=end).exists()
+        # At the offsets label_span stores: widened to whole grapheme clusters.
+        stored = dict(zip(("start", "end"), snap(article.body, start, end), strict=True))
+        span_was_new = not Span.objects.filter(article=article, **stored).exists()
         label = label_span(
             article=article,
             reviewer=request.user,
@@ -206,7 +208,7 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
             **_fields(request.POST),
         )
     except LabelError as error:
-        return _refuse(request, article, error, PANEL_ERROR if from_panel else TOOLBAR_ERROR)
+        return _refuse(request, article, error)
     if not request.htmx:
         return redirect("article_detail", article_id=article.id)
     panel = span_panel_for(label.span, request.user) if from_panel else None
@@ -215,6 +217,7 @@ def label_create(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Change the editor's own label (from the span panel)."""
     article = _get_article(article_id)
@@ -222,7 +225,7 @@ def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
     try:
         change_label(label, request.user, **_fields(request.POST))
     except LabelError as error:
-        return _refuse(request, article, error, PANEL_ERROR)
+        return _refuse(request, article, error)
     if not request.htmx:
         return redirect("span_panel", article_id=article.id, span_id=label.span_id)
     panel = span_panel_for(label.span, request.user)
@@ -231,6 +234,7 @@ def label_change(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_remove(request: HttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Remove the editor's own label; the span goes too when it was the last."""
     article = _get_article(article_id)
@@ -239,7 +243,7 @@ def label_remove(request: HttpRequest, article_id: int, label_id: int) -> HttpRe
     try:
         span_gone = remove_label(label, request.user)
     except LabelError as error:
-        return _refuse(request, article, error, PANEL_ERROR)
+        return _refuse(request, article, error)
     if not request.htmx:
         if span_gone:
             return redirect("article_detail", article_id=article.id)

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Length
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -36,6 +36,7 @@ from annotations.balance import (
 from annotations.figures import FIELDS as FIGURE_FIELDS
 from annotations.figures import Cached, balances
 from annotations.models import Article, Label
+from annotations.views.errors import bad_request
 
 ARTICLES_PER_PAGE = 50
 UNLABELLED = "unlabelled"
@@ -268,8 +269,9 @@ def _query(**params: str | int | None) -> str:
 def report_overview(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") or DEFAULT_SORT
     if sort.lstrip("-") not in SORTS:
+        # Never echo the value: this answer once carried an attacker's markup (issue 10).
         choices = ", ".join(SORTS)
-        return HttpResponseBadRequest(f"Unknown sort {sort!r}: use one of {choices}.")
+        return bad_request(request, message=f"Unknown sort order. Sort by one of: {choices}.")
     outlet = request.GET.get("outlet", "")
     articles = Article.objects.all()
     if outlet:
