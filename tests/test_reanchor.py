@@ -489,3 +489,12 @@ def test_a_paragraph_moved_to_the_end_is_the_same_line_as_before():
     [placed] = reanchor(BODY, new, [span_on(BODY, "Hundreds of thousands")])
     assert placed.status is Status.MOVED and new.endswith(paragraphs[1])
     assert placed.start == new.index("Hundreds of thousands")
+
+
+def test_edges_stay_between_grapheme_clusters():
+    # A skin tone added to the emoji that ends the span: the span takes the
+    # whole emoji, as a selection would.
+    old = "The medics 👩 arrived at dawn, officials said."
+    new = "The medics 👩🏽 arrived at dawn, officials said."
+    [placed] = reanchor(old, new, [span_on(old, "The medics 👩")])
+    assert placed.quote == "The medics 👩🏽" and placed.status is Status.EDITED

@@ -60,8 +60,10 @@ or why it has no place any more. The rules, each stated once:
    there (the one whose text did not change, else the earlier) and orphan
    the other. A span whose stored quote is not the old body's text at its
    offsets is orphaned unread.
-5. **Edges are trimmed**: a placed span never starts or ends with white
-   space (as the app refuses such selections).
+5. **Edges are trimmed and whole**: a placed span never starts or ends
+   with white space, and its edges fall between grapheme clusters, widened
+   to them as every selection is (``annotations.graphemes``): a skin-tone
+   modifier added to an emoji at a span's end joins the span.
 
 Statuses: ``unchanged`` (same offsets, same text), ``moved`` (same text,
 other offsets), ``edited`` (its text changed; it follows it), ``orphaned``.
@@ -74,6 +76,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from annotations import graphemes
 from annotations.corrections.diffing import EQUAL, INSERT, DiffMap, Hunk, semantic_ops
 from annotations.corrections.recognition import FOLD_CHARS, Likeness, Rule, likeness
 from annotations.text import CONTEXT_CHARS, PARAGRAPH_BREAK, context
@@ -407,6 +410,9 @@ class _Reanchoring:
     def _placed(
         self, span: SpanText, start: int, end: int, candidate: _Candidate | None
     ) -> Placement:
+        if not (self.new[start - 1 : start + 1] + self.new[end - 1 : end + 1]).isascii():
+            # Rule 5: between grapheme clusters (ASCII neighbours always are).
+            start, end = graphemes.snap(self.new, start, end)
         quote = self.new[start:end]
         if quote != span.quote:
             status = Status.EDITED
