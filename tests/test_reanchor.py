@@ -498,3 +498,25 @@ def test_edges_stay_between_grapheme_clusters():
     new = "The medics 👩🏽 arrived at dawn, officials said."
     [placed] = reanchor(old, new, [span_on(old, "The medics 👩")])
     assert placed.quote == "The medics 👩🏽" and placed.status is Status.EDITED
+
+
+def test_when_the_diff_and_the_context_disagree_the_span_is_orphaned():
+    # The seed article repeats a sentence, cut short, as its own paragraph.
+    # Swap the two: the diff keeps the span in the short one, while the long
+    # one now sits where the span was, with the same words around it.
+    short = "Putin told the mothers he has no regrets about launching what he calls Russia's"
+    long = (
+        "Putin told the mothers he has no regrets about launching what he calls "
+        "Russia’s ‘special military operation’ against Ukraine"
+    )
+    old = f"The fall of the Soviet Union.\n\n{short}\n\n{long}\n\nUkraine says it will fight."
+    new = f"The fall of the Soviet Union.\n\n{long}\n\n{short}\n\nUkraine says it will fight."
+    [placed] = reanchor(old, new, [span_on(old, "Putin told the mothers he has no regrets")])
+    assert placed.start in (None, new.index(short))
+
+
+def test_an_emoji_inserted_next_to_the_same_emoji_orphans_a_span_starting_there():
+    old = "Reykjavík 👩🏽\u200d⚕️ “First week of the strike,” she said."
+    new = "Reykjavík 👩🏽\u200d⚕️ 👩🏽\u200d⚕️ “First week of the strike,” she said."
+    [placed] = reanchor(old, new, [span_on(old, "👩🏽\u200d⚕️ “First week")])
+    assert placed.why is Why.REPEATED

@@ -534,12 +534,17 @@ def _at_boundary(text: str, at: int) -> bool:
     return at <= 0 or at >= len(text) or text[at - 1].isalnum() != text[at].isalnum()
 
 
+_SENTENCE_END = frozenset('.!?…:;"”’)»')
+
+
 def _boundary_score(text: str, at: int) -> int:
     """How natural a place ``at`` is for an edit to begin or end.
 
     diff-match-patch's own scale (its semantic-lossless cleanup): 6 at either
     end of the text, 5 at a blank line, 4 at a line break, 3 at the end of a
-    sentence, 2 at a space, 1 next to punctuation, 0 inside a word.
+    sentence, 2 at a space, 1 next to punctuation, 0 inside a word -- except
+    that only sentence punctuation ends a sentence (to diff-match-patch any
+    symbol before a space does, an emoji included).
     """
     if at <= 0 or at >= len(text):
         return 6
@@ -549,7 +554,7 @@ def _boundary_score(text: str, at: int) -> int:
         return 5
     if one == "\n" or two == "\n":
         return 4
-    if not one.isalnum() and not space1 and space2:
+    if one in _SENTENCE_END and space2:
         return 3
     if space1 or space2:
         return 2

@@ -19,9 +19,10 @@ or why it has no place any more. The rules, each stated once:
      together match the text around it (compared folded, as recognition
      folds; the start or end of the body counts as agreeing context).
 
-   A quote of at least ``LONG_QUOTE`` characters, unchanged but for
-   typography, confirms itself: a passage that long does not recur by
-   chance. Some placements need ``CONFIRM_CONTEXT`` agreeing characters on
+   A quote of at least ``LONG_QUOTE`` characters within one paragraph,
+   unchanged but for typography, confirms itself: a passage that long does
+   not recur by chance (across a paragraph break it might be a long
+   paragraph and the first word of whichever paragraph now follows). Some placements need ``CONFIRM_CONTEXT`` agreeing characters on
    *each* side (a side may instead agree up to the edge of the paragraph,
    where the span began or ended one): a span without letters (a figure, a
    time, a date) whose text changed and a text recognised only as a figure
@@ -46,11 +47,14 @@ or why it has no place any more. The rules, each stated once:
    denied.\n\nThe") off a paragraph that now follows and also begins
    "The".
 
-   The confirmed candidate is taken if its context, counted in full,
-   agrees by at least ``SEARCH_MARGIN`` characters more than any other
-   candidate's; the diff's own confirmed placement competes on equal terms.
-   Two copies that context cannot tell apart orphan the span rather than
-   trust whichever copy the diff happened to align. A quote found more than
+   For a span the diff did not place, the confirmed candidate is taken if
+   its context, counted in full, agrees by at least ``SEARCH_MARGIN``
+   characters more than any other candidate's. A placement the diff did
+   confirm is never moved elsewhere, but a copy in changed text whose
+   context agrees as well or nearly (within ``SEARCH_MARGIN``) makes it a
+   guess: two copies that context cannot tell apart, or a copy that context
+   prefers while the diff says the text stayed (two near-identical
+   paragraphs swapped), orphan the span. A quote found more than
    ``MAX_OCCURRENCES`` times in changed text is too common to weigh: only
    the diff's confirmed placement can place it.
 4. **Orphan rather than guess.** A span is orphaned when its text is gone,
@@ -83,7 +87,7 @@ from annotations.text import CONTEXT_CHARS, PARAGRAPH_BREAK, context
 
 CONFIRM_CONTEXT = 16
 LONG_QUOTE = 2 * CONTEXT_CHARS
-SEARCH_MARGIN = 8
+SEARCH_MARGIN = 16
 ANCHOR = 16
 # A quote that occurs more often than this in the changed text is common
 # enough that context should not be trusted to pick one (and it bounds cost).
@@ -238,7 +242,11 @@ class _Reanchoring:
         sides = self._agreement(span, start, end, within_paragraph=searched)
         if not like.recognised:
             confirmed = False
-        elif like.rule in (Rule.SAME, Rule.TYPOGRAPHY) and len(span.quote) >= LONG_QUOTE:
+        elif (
+            like.rule in (Rule.SAME, Rule.TYPOGRAPHY)
+            and len(span.quote) >= LONG_QUOTE
+            and PARAGRAPH_BREAK not in span.quote
+        ):
             confirmed = True
         elif (
             searched
@@ -305,7 +313,7 @@ class _Reanchoring:
     def _search(self, span: SpanText, by_diff: _Candidate | None) -> _Candidate | Why:
         """The one candidate context picks, or why there is none.
 
-        The diff's confirmed placement (if any) competes on equal terms.
+        A confirmed placement by the diff stands unless a copy rivals it.
         """
         positions = self._occurrences(span.quote)
         if positions is None:
@@ -318,16 +326,18 @@ class _Reanchoring:
             candidates = [c for c in candidates if c.start != by_diff.start]
         elif not any(c.confirmed for c in candidates):
             candidates += self._fuzzy(span)
-        scored = [(c.agreement, c) for c in candidates]
         if by_diff is not None and by_diff.confirmed:
-            scored.append((by_diff.agreement, by_diff))
-        if not scored:
+            # Placed by the diff; a copy whose context agrees nearly as well
+            # or better (the diff and the context disagree) makes it a guess.
+            rivals = [c for c in candidates if c.agreement > by_diff.agreement - SEARCH_MARGIN]
+            return Why.AMBIGUOUS if rivals else by_diff
+        if not candidates:
             return Why.DELETED
-        scored.sort(key=lambda sc: sc[0], reverse=True)
-        best_score, best = scored[0]
+        candidates.sort(key=lambda c: c.agreement, reverse=True)
+        best = candidates[0]
         if not best.confirmed:
             return Why.CONTEXT
-        if len(scored) > 1 and scored[1][0] > best_score - SEARCH_MARGIN:
+        if len(candidates) > 1 and candidates[1].agreement > best.agreement - SEARCH_MARGIN:
             return Why.AMBIGUOUS
         return best
 
