@@ -233,7 +233,7 @@ def make_spans(rng: random.Random, body: str, count: int) -> list[TrackedSpan]:
         if rng.random() < 0.5:
             add(max(0, end1 - rng.randint(10, 40)), start2 + rng.randint(5, 30), "cross-paragraph")
     for phrase in repeated_phrases(body)[:6]:
-        for m in re.finditer(re.escape(phrase), body):
+        for m in _phrase(phrase).finditer(body):
             add(m.start(), m.end(), "repeated phrase")
     # Whole words only, as people select (the cross-paragraph ones were cut anywhere).
     snapped: dict[tuple[int, int], set[str]] = {}
@@ -266,6 +266,11 @@ def _tag_overlaps(spans: list[TrackedSpan]) -> None:
             b.shapes.add(shape)
 
 
+def _phrase(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as whole words ("budget for" is not in "budget forgets")."""
+    return re.compile(rf"(?<![\w’'-]){re.escape(phrase)}(?![\w’'-])")
+
+
 def repeated_phrases(body: str, *, words: tuple[int, ...] = (4, 3, 2)) -> list[str]:
     """Phrases of a few words that occur more than once, longest first."""
     tokens = [m.group() for m in re.finditer(r"[\w’'-]+", body)]
@@ -276,7 +281,7 @@ def repeated_phrases(body: str, *, words: tuple[int, ...] = (4, 3, 2)) -> list[s
             phrase = " ".join(tokens[i : i + n])
             counts[phrase] = counts.get(phrase, 0) + 1
         for phrase, c in counts.items():
-            repeated = c > 1 and len(phrase) >= 8 and body.count(phrase) > 1
+            repeated = c > 1 and len(phrase) >= 8 and len(_phrase(phrase).findall(body)) > 1
             if repeated and not any(phrase in longer for longer in found):
                 found.append(phrase)
     return found
@@ -448,7 +453,7 @@ def repeated_phrase_deleted(rng: random.Random, b: Builder, spans: list[TrackedS
     if not phrases:
         raise Conflict
     phrase = rng.choice(phrases[:6])
-    occurrences = [m.span() for m in re.finditer(re.escape(phrase), b.old)]
+    occurrences = [m.span() for m in _phrase(phrase).finditer(b.old)]
     a, z = rng.choice(occurrences)
     # Take a neighbouring space with it, so the text stays canonical.
     if z < len(b.old) and b.old[z] == " ":
