@@ -4,38 +4,37 @@ Pure: no Django imports. The rules:
 
 * **The diff.** Bodies are compared line by line first (a paragraph is a
   line), with difflib; the blank lines between paragraphs travel with the
-  line after them, so they never anchor a match. Replaced lines found unchanged on the other side were
-  moved: they stay whole deletions and insertions, never compared with
-  what took their place. The remaining replaced lines are compared
-  character by character by diff-match-patch, with its *semantic
-  cleanup*, which drops the one- or two-letter matches any two unrelated
-  sentences share. Finally a small change never begins or ends inside a
-  word: the rest of the word joins it ("recieved" fixed to "received" is
-  one word replaced, not "ie" by "ei").
-  What the diff calls unchanged is text the edit kept; everything else is
-  a *hunk*: old text replaced by new text (either side may be empty).
+  line after them, so they never anchor a match. Replaced lines found
+  unchanged on the other side were moved: they stay whole deletions and
+  insertions, never compared with what took their place. The remaining
+  replaced lines are compared character by character by diff-match-patch,
+  with its *semantic cleanup*, which drops the one- or two-letter matches
+  any two unrelated sentences share. Finally a small change never begins
+  or ends inside a word: the rest of the word joins it ("recieved" fixed to
+  "received" is one word replaced, not "ie" by "ei"). What the diff calls
+  unchanged is text the edit kept; everything else is a *hunk*: old text
+  replaced by new text (either side may be empty).
 * **Bounded cost.** The character diff stops refining after
-  ``DIFF_TIMEOUT`` seconds. Its result is still a correct diff, only coarser
-  (more text counted as replaced), so nothing is misplaced because of it:
-  more spans go to the search, and some more are orphaned.
+  ``DIFF_TIMEOUT`` seconds. Its result is still a correct diff, only
+  coarser (more text counted as replaced), so nothing is misplaced because
+  of it: more spans go to the search, and some more are orphaned.
 * **Mapping an edge.** The first character of a span maps to its new
   position when the diff kept it; text inserted right before a span stays
   outside it, and so does text inserted right after. A character inside a
   small hunk (up to ``REDIFF_MAX`` characters: a few nearby edits the
   cleanup merged) is looked up in a plain character diff of that hunk; an
   edge at the start or end of a word must land at one there too (a plain
-  diff of "Schools" and "Schoosl" keeps the final "s").
-  Failing that, a hunk that begins at a span's first character (or ends at
-  its last) lies inside the span: its new text becomes part of the span.
-  Otherwise the hunk crosses the edge: the span keeps what survives of its
-  own, up to the last (or from the first) of its characters that the plain
-  diff of a small hunk keeps; failing that, the edge is *snapped* to the
-  end of the hunk on the span's side, the replacing text left out. An edge
-  found either way that falls inside a
-  word moves to whichever end of the word leaves the word wholly in the
-  span if most of it was, and wholly out otherwise (which paragraph a full
-  stop between two paragraphs' edits belongs to is the diff's arbitrary
-  choice).
+  diff of "Schools" and "Schoosl" keeps the final "s"). Failing that, a
+  hunk that begins at a span's first character (or ends at its last) lies
+  inside the span: its new text becomes part of the span. Otherwise the
+  hunk crosses the edge: the span keeps what survives of its own, up to the
+  last (or from the first) of its characters that the plain diff of a
+  small hunk keeps; failing that, the edge is *snapped* to the end of the
+  hunk on the span's side, the replacing text left out. An edge found
+  either way that falls inside a word moves to whichever end of the word
+  leaves the word wholly in the span if most of it was, and wholly out
+  otherwise (which paragraph a full stop between two paragraphs' edits
+  belongs to is the diff's arbitrary choice).
 * **Slides.** An insertion next to identical text could have been made at
   several places with the same result: "the " inserted before "the
   ministry" may sit before or after the first "the". The diff picks one;

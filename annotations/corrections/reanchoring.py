@@ -22,16 +22,17 @@ or why it has no place any more. The rules, each stated once:
    A quote of at least ``LONG_QUOTE`` characters within one paragraph,
    unchanged but for typography, confirms itself: a passage that long does
    not recur by chance (across a paragraph break it might be a long
-   paragraph and the first word of whichever paragraph now follows). Some placements need ``CONFIRM_CONTEXT`` agreeing characters on
-   *each* side (a side may instead agree up to the edge of the paragraph,
-   where the span began or ended one): a span without letters (a figure, a
-   time, a date) whose text changed and a text recognised only as a figure
-   update, since only
-   the sentence around them shows it is the same figure ("10:30" that
-   became "10:45" at the head of a replaced live-blog entry is not a
-   corrected time); and every placement the search found (rule 3), which no
-   diff backs (live-blog entries repeat "The regional fire service said the
-   fire had").
+   paragraph and the first word of whichever paragraph now follows).
+
+   Some placements need ``CONFIRM_CONTEXT`` agreeing characters on *each*
+   side (a side may instead agree up to the edge of the paragraph, where
+   the span began or ended one): a span without letters (a figure, a time,
+   a date) whose text changed, and a text recognised only as a figure
+   update, since only the sentence around them shows it is the same figure
+   ("10:30" that became "10:45" at the head of a replaced live-blog entry
+   is not a corrected time); and every placement the search found (rule
+   3), which no diff backs (live-blog entries repeat "The regional fire
+   service said the fire had").
 3. **Search where the diff cannot decide.** A span not placed by rule 1 is
    also looked for in the text the diff marks as changed -- never in text
    the diff kept, which is the image of other old text. Candidates are the
@@ -44,8 +45,8 @@ or why it has no place any more. The rules, each stated once:
    about a paragraph inserted before it that happens to end with the same
    words, "…, he said."). With rule 2's test on each side, this keeps a
    span reaching one word into the next paragraph ("…her office
-   denied.\n\nThe") off a paragraph that now follows and also begins
-   "The".
+   denied.\n\nThe") off another paragraph that now follows and also
+   begins "The".
 
    For a span the diff did not place, the confirmed candidate is taken if
    its context, counted in full, agrees by at least ``SEARCH_MARGIN``
@@ -216,7 +217,7 @@ class _Reanchoring:
         if block is not None:
             ns = block.new_start + s - block.old_start
             return self._placed(span, ns, ns + e - s, None)
-        # Rules 2 and 3: the diff's placement, competing with the search's.
+        # Rules 2 and 3: the diff's placement, confirmed and checked against the search.
         by_diff: _Candidate | None = None
         if start_edge.position is not None and end_edge.position is not None:
             bounds = _trim(self.new, start_edge.position, end_edge.position)
