@@ -520,3 +520,11 @@ def test_an_emoji_inserted_next_to_the_same_emoji_orphans_a_span_starting_there(
     new = "Reykjavík 👩🏽\u200d⚕️ 👩🏽\u200d⚕️ “First week of the strike,” she said."
     [placed] = reanchor(old, new, [span_on(old, "👩🏽\u200d⚕️ “First week")])
     assert placed.why is Why.REPEATED
+
+
+def test_a_figure_whose_digits_swap_is_followed_whole():
+    # A plain diff of "2.1" and "1.2" keeps the "1": "2.1" is one word all the same.
+    old = "The central bank forecast growth of 2.1 percent in its report."
+    new = "The central bank forecast growth of 1.2 percent in its report."
+    [placed] = reanchor(old, new, [span_on(old, "forecast growth of 2.1")])
+    assert placed.quote == "forecast growth of 1.2"

@@ -528,9 +528,13 @@ def _word_edge(text: str, pos: int, is_start: bool) -> int:
     return word_end if is_start else word_start
 
 
+_WORD = re.compile(r"\w+(?:[.,:'’-]\w+)*")
+
+
 def _at_boundary(text: str, at: int) -> bool:
-    """True at the start or end of the text or of a word (letters and digits)."""
-    return at <= 0 or at >= len(text) or text[at - 1].isalnum() != text[at].isalnum()
+    """False inside a word: letters and digits, joined by . , : ' ’ or - ("2.1", "don't")."""
+    window = _WORD.finditer(text, max(0, at - 64), min(len(text), at + 64))
+    return not any(m.start() < at < m.end() for m in window)
 
 
 _SENTENCE_END = frozenset('.!?…:;"”’)»')

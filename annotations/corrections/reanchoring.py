@@ -39,8 +39,9 @@ or why it has no place any more. The rules, each stated once:
    exact occurrences of its quote there; for a span the diff has no place
    for at all, when none is confirmed, also the text between its stored
    prefix and suffix (their last and first ``ANCHOR`` characters, less any
-   text added at either end) recognised as its quote: a moved paragraph
-   with a typo fixed inside the span. A search candidate's context counts
+   text added at either end) when it is a slight edit of its quote (at most
+   ``FUZZY_MAX_CHANGED`` of either text changed): a moved paragraph with a
+   typo fixed inside the span. A search candidate's context counts
    only up to a paragraph break (the paragraph after a span says nothing
    about a paragraph inserted before it that happens to end with the same
    words, "…, he said."). With rule 2's test on each side, this keeps a
@@ -83,13 +84,22 @@ from enum import StrEnum
 
 from annotations import graphemes
 from annotations.corrections.diffing import EQUAL, INSERT, DiffMap, Hunk, semantic_ops
-from annotations.corrections.recognition import FOLD_CHARS, Likeness, Rule, likeness
+from annotations.corrections.recognition import (
+    FOLD_CHARS,
+    MAX_CHANGED_SHARE,
+    Likeness,
+    Rule,
+    likeness,
+)
 from annotations.text import CONTEXT_CHARS, PARAGRAPH_BREAK, context
 
 CONFIRM_CONTEXT = 16
 LONG_QUOTE = 2 * CONTEXT_CHARS
 SEARCH_MARGIN = 16
 ANCHOR = 16
+# Text found between a span's stored prefix and suffix has no diff and no
+# exact quote behind it: only a slight edit of the quote is taken for it.
+FUZZY_MAX_CHANGED = MAX_CHANGED_SHARE / 2
 # A quote that occurs more often than this in the changed text is common
 # enough that context should not be trusted to pick one (and it bounds cost).
 MAX_OCCURRENCES = 100
@@ -374,7 +384,8 @@ class _Reanchoring:
                 bounds = self._own_text(span, start, stop) if stop != -1 else None
                 if bounds is not None and not self._kept(*bounds):
                     candidate = self._judge(span, *bounds, found_by="fuzzy")
-                    if candidate.likeness.recognised:
+                    like = candidate.likeness
+                    if max(like.deleted_share, like.added_share) <= FUZZY_MAX_CHANGED:
                         candidates.append(candidate)
                 at = folded.find(head, at + 1, hi)
         return candidates
