@@ -20,13 +20,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotations.exports import (
-    can_export_labels,
-    csv_response,
-    export_filename,
-    select_labels,
-    utc_today,
-)
+from annotations.access import can_export_labels
+from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.forms import ArticleForm
 from annotations.labelling import LabelError, clean_label_fields
 from annotations.models import Article, Label, Span

@@ -52,7 +52,8 @@ def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str,
     """Validate what the editor typed; return it trimmed, or raise ``LabelError``."""
     if kind not in LabelKind.values:
         choices = ", ".join(LabelKind.labels)
-        raise LabelError(f"Unknown label {kind!r}. Choose one of: {choices}.")
+        # The value sent is not repeated: a refusal never echoes what the request held.
+        raise LabelError(f"Unknown label: choose one of {choices}.")
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise LabelError(

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from annotations import kinds
+
 EDITORS_GROUP = "Editors"
 NOTE_MAX_LENGTH = 2000
 URL_MAX_LENGTH = 2000
@@ -37,9 +39,11 @@ class HttpURLField(models.URLField):
 
 
 class LabelKind(models.TextChoices):
-    VERIFIED_FACT = "verified_fact", "Verified fact"
-    OFFICIAL_CLAIM = "official_claim", "Official claim"
-    UNSOURCED_SPECULATION = "unsourced_speculation", "Unsourced speculation"
+    """The kinds of ``annotations.kinds``, their codes and names, as model choices."""
+
+    VERIFIED_FACT = kinds.VERIFIED_FACT, kinds.NAMES[kinds.VERIFIED_FACT]
+    OFFICIAL_CLAIM = kinds.OFFICIAL_CLAIM, kinds.NAMES[kinds.OFFICIAL_CLAIM]
+    UNSOURCED_SPECULATION = kinds.UNSOURCED_SPECULATION, kinds.NAMES[kinds.UNSOURCED_SPECULATION]
 
 
 class Article(models.Model):

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After auth and htmx: a logged-out htmx request gets 401 and a sentence, not the login page.
+    "annotations.access.HtmxLoginRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its response.
@@ -218,7 +220,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "annotations.views.lockout.lockout"
+AXES_LOCKOUT_CALLABLE = "annotations.views.site.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a load balancer REMOTE_ADDR is the balancer. TRUSTED_PROXY_COUNT says
 # how many proxies of ours append to CLIENT_IP_HEADER; the client is that many

@@ -10,10 +10,10 @@ import io
 import pytest
 
 from annotations.csvexport import (
-    COLUMNS,
     FORMULA_TRIGGERS,
     HEADER,
     NUMERIC_COLUMNS,
+    Row,
     csv_chunks,
     neutralise,
 )
@@ -21,32 +21,30 @@ from tests.exporting import FORMULA_PAYLOADS
 
 # NUL cannot reach the database, but the pure writer must still neutralise it.
 PAYLOADS = [*FORMULA_PAYLOADS, "\x00NUL"]
-TEXT_COLUMNS = [index for index in range(len(COLUMNS)) if index not in NUMERIC_COLUMNS]
+TEXT_COLUMNS = [index for index in range(len(HEADER)) if index not in NUMERIC_COLUMNS]
 WHEN = datetime.datetime(2026, 11, 28, 8, 55, 3, 123456, tzinfo=datetime.UTC)
 
 
 def _row(**overrides: object) -> list[object]:
-    row: list[object] = [
-        7,
-        "Title",
-        "Outlet",
-        "https://example.com/a",
-        11,
-        0,
-        9,
-        "Officials",
-        "Official claim",
-        "official_claim",
-        "Disputed",
-        "alice",
-        "",
-        "",
-        WHEN,
-        WHEN,
-    ]
-    for name, value in overrides.items():
-        row[HEADER.index(name.replace("_", " "))] = value
-    return row
+    row = Row(
+        article_id=7,
+        article_title="Title",
+        outlet="Outlet",
+        article_url="https://example.com/a",
+        span_id=11,
+        start=0,
+        end=9,
+        quote="Officials",
+        label="Official claim",
+        label_code="official_claim",
+        span_consensus="Disputed",
+        reviewer="alice",
+        note="",
+        source_url="",
+        created=WHEN,
+        updated=WHEN,
+    )
+    return list(row._replace(**overrides))
 
 
 def _read(chunks: list[str]) -> list[list[str]]:

@@ -1,0 +1,26 @@
+"""The views, one module per area: articles, annotating, reports, and the site's own pages.
+
+Each view parses the request, calls the module that shapes the data
+(``highlights``, ``span_panel``, ``report``, ``labelling``) and renders.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (every request here does)."""
+
+    htmx: HtmxDetails
+
+
+def refusal(message: str, status: int) -> HttpResponse:
+    """A refused htmx request: the message alone, as plain text.
+
+    The page's script (``static/annotations/errors.js``) shows it in the
+    error region of the element that sent the request; being plain text, it
+    is never read as markup.
+    """
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -1,6 +1,8 @@
 // Annotating an article: turn a text selection into code point offsets and
 // show the label toolbar; open a highlight's panel on click. htmx sends the
 // requests and swaps the server-rendered answer; nothing is rendered here.
+// A failed request is errors.js's (every page's): it says why in the toolbar
+// or the panel, and the toolbar stays open with what was typed.
 //
 // Offsets are Unicode code points into the canonical body. The DOM counts
 // UTF-16 units, so every length below goes through codePoints(). Each <p> of
@@ -176,8 +178,10 @@
 
   // --- The span panel -----------------------------------------------------
 
-  function openPanel(spanId) {
+  // ``source``: the highlight or link clicked, so a failure is shown where errors.js looks for it.
+  function openPanel(spanId, source) {
     window.htmx.ajax("GET", root.dataset.spanUrl + spanId + "/", {
+      source: source,
       target: "#span-panel",
       swap: "outerHTML",
     });
@@ -200,14 +204,14 @@
       var id = link.dataset.spanLink;
       var mark = body.querySelector('mark[data-spans~="' + id + '"]');
       if (mark) mark.scrollIntoView({ block: "center" });
-      openPanel(id);
+      openPanel(id, link);
       return;
     }
     var highlight = event.target.closest("mark[data-spans]");
     if (highlight && body.contains(highlight) && window.getSelection().isCollapsed) {
       // The innermost span is listed last: it is the one a click means.
       var ids = highlight.dataset.spans.split(" ");
-      openPanel(ids[ids.length - 1]);
+      openPanel(ids[ids.length - 1], highlight);
     }
   });
 
@@ -217,36 +221,5 @@
       var heading = document.getElementById("span-panel-title");
       if (heading) heading.focus();
     }
-  });
-
-  // --- Errors ---------------------------------------------------------------
-
-  // A refusal (4xx) names its error region through HX-Retarget: swap it there
-  // so the editor reads the message. htmx leaves other 4xx/5xx unswapped.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
-  function regionFor(element) {
-    var panel = element && element.closest && element.closest("#span-panel");
-    return document.getElementById(panel ? "panel-error" : "annotate-error");
-  }
-
-  document.addEventListener("htmx:responseError", function (event) {
-    var region = regionFor(event.detail.elt);
-    if (!region) return;
-    var status = event.detail.xhr.status;
-    region.textContent = status === 403
-      ? "You may not do this here (403). Your session may have expired: reload the page."
-      : "The server could not do this (" + status + "). Reload the page and try again.";
-  });
-
-  document.addEventListener("htmx:sendError", function (event) {
-    var region = regionFor(event.detail.elt);
-    if (region) region.textContent = "The server did not answer. Check the connection and try again.";
   });
 })();

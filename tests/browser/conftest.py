@@ -95,3 +95,15 @@ def open_as(browser, live_server) -> Iterator[Callable[[User], object]]:
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(params=[False, True], ids=["production", "debug"])
+def site_debug(request, settings) -> bool:
+    """The live server with DEBUG off (production) and on (``make run``), one run each.
+
+    The live server runs in this process, so it reads the same settings:
+    DEBUG changes what the browser gets (django-htmx adds its error handler
+    to every page, and server errors become Django's debug page).
+    """
+    settings.DEBUG = request.param
+    return bool(request.param)
