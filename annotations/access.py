@@ -13,10 +13,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.deprecation import MiddlewareMixin
 
 from annotations.models import EDITORS_GROUP, Article, Label
 from annotations.views import refusal
@@ -74,32 +74,27 @@ def get_label(article: Article, label_id: int) -> Label:
     return get_object_or_404(Label.objects.select_related("span"), pk=label_id, article=article)
 
 
-class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
+class HtmxLoginRequiredMiddleware(MiddlewareMixin):
     """An htmx request from a logged-out user gets 401 and ``SESSION_ENDED``, not the login page.
 
     ``login_required`` answers with a redirect to the login page. The browser
     follows it inside the htmx request, and htmx would swap the login form
     into the toolbar or the span panel as if it were the answer. Here every
-    view but those marked ``login_not_required`` (as Django's
-    ``LoginRequiredMiddleware`` decides) answers htmx with a status the
-    page's script (``static/annotations/errors.js``) understands: it shows the
+    view but those marked ``login_not_required`` (the mark Django's
+    ``LoginRequiredMiddleware`` reads) answers htmx with a status the page's
+    script (``static/annotations/errors.js``) understands: it shows the
     sentence in the request's error region with a link to log in in a new
     tab, and keeps what the editor selected and typed. Requests without htmx
     are left to the views' own ``login_required``, which redirect as before.
     """
 
     def process_view(
-        self,
-        request: HttpRequest,
-        view_func: View,
-        view_args: Any,
-        view_kwargs: Any,
+        self, request: HttpRequest, view_func: View, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if not getattr(request, "htmx", False):
+        if not getattr(request, "htmx", False) or request.user.is_authenticated:
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
-
-    def handle_no_permission(self, request: HttpRequest, view_func: View) -> HttpResponse:
+        if not getattr(view_func, "login_required", True):
+            return None
         response = refusal(SESSION_ENDED, 401)
         # The answer depends on the session: no cache may keep it for someone else.
         response["Cache-Control"] = "private, no-store"

@@ -10,7 +10,7 @@ history (who, when, before and after), shown by SimpleHistoryAdmin.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
+from django_stubs_ext import WithAnnotations
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations.access import can_export_labels
@@ -27,6 +28,15 @@ from annotations.labelling import LabelError, clean_label_fields
 from annotations.models import Article, Label, Span
 
 QUOTE_PREVIEW_CHARS = 80
+
+
+class _LabelCount(TypedDict):
+    n_labels: int
+
+
+class _Counts(TypedDict):
+    n_spans: int
+    n_labels: int
 
 
 def _preview(text: str) -> str:
@@ -48,35 +58,33 @@ def _check_export_permission(request: HttpRequest) -> None:
 # --- Articles -----------------------------------------------------------------
 
 
-class SpanInline(admin.TabularInline):
+class SpanInline(admin.TabularInline[Span, Article]):
     """An article's spans in reading order; each links to its labels."""
 
     model = Span
     fields = ["start", "end", "quote", "label_count", "created_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["start", "end", "quote", "label_count", "created_by", "created_at"]
     ordering = ["start", "-end"]
     extra = 0
     show_change_link = True
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Span]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("created_by")
-            .annotate(n_labels=_count(Label.objects.all(), "span"))
+        spans: QuerySet[Span] = super().get_queryset(request)
+        return spans.select_related("created_by").annotate(
+            n_labels=_count(Label.objects.all(), "span")
         )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.display(description="labels")
-    def label_count(self, span: Span) -> int:
-        return span.n_labels
+    def label_count(self, span: WithAnnotations[Span, _LabelCount]) -> int:
+        return int(span.n_labels)
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     # The app's form: canonical text, duplicate check, body locked once highlighted.
     form = ArticleForm
     list_display = [
@@ -95,33 +103,30 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["fingerprint", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "body", "outlet", "url", "byline", "published"]}),
-        ("Provenance", {"fields": readonly_fields}),
+        ("Provenance", {"fields": ["fingerprint", "created_by", "created_at", "updated_at"]}),
     ]
     inlines = [SpanInline]
     actions = ["export_labels_csv"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_spans=_count(Span.objects.all(), "article"),
-                n_labels=_count(Label.objects.all(), "article"),
-            )
+        articles: QuerySet[Article] = super().get_queryset(request)
+        return articles.annotate(
+            n_spans=_count(Span.objects.all(), "article"),
+            n_labels=_count(Label.objects.all(), "article"),
         )
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        if not change:
+        if not change and request.user.is_authenticated:  # the admin is for staff only
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
     @admin.display(description="spans", ordering="n_spans")
-    def span_count(self, article: Article) -> int:
-        return article.n_spans
+    def span_count(self, article: WithAnnotations[Article, _Counts]) -> int:
+        return int(article.n_spans)
 
     @admin.display(description="labels", ordering="n_labels")
-    def label_count(self, article: Article) -> int:
-        return article.n_labels
+    def label_count(self, article: WithAnnotations[Article, _Counts]) -> int:
+        return int(article.n_labels)
 
     @admin.action(description="Export labels of selected articles as CSV")
     def export_labels_csv(
@@ -138,7 +143,7 @@ class ArticleAdmin(admin.ModelAdmin):
 # --- Spans --------------------------------------------------------------------
 
 
-class LabelForm(forms.ModelForm):
+class LabelForm(forms.ModelForm[Label]):
     """The app's rules for kind, note and source: no markup, http(s) links only."""
 
     class Meta:
@@ -146,7 +151,7 @@ class LabelForm(forms.ModelForm):
         fields = ["kind", "note", "source_url"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         try:
@@ -159,7 +164,7 @@ class LabelForm(forms.ModelForm):
         return cleaned
 
 
-class LabelInline(admin.TabularInline):
+class LabelInline(admin.TabularInline[Label, Span]):
     model = Label
     form = LabelForm
     fields = ["reviewer", "kind", "note", "source_url", "created_at", "updated_at"]
@@ -176,13 +181,13 @@ class LabelInline(admin.TabularInline):
 
 
 @admin.register(Span)
-class SpanAdmin(admin.ModelAdmin):
+class SpanAdmin(admin.ModelAdmin[Span]):
     list_display = ["quote_preview", "article", "start", "end", "label_count", "created_at"]
     list_filter = ["article__outlet", "labels__kind", "created_at"]
     list_select_related = ["article"]
     search_fields = ["quote", "article__title"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = (
         "article",
         "start",
         "end",
@@ -192,12 +197,13 @@ class SpanAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "updated_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [LabelInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Span]:
-        return super().get_queryset(request).annotate(n_labels=_count(Label.objects.all(), "span"))
+        spans: QuerySet[Span] = super().get_queryset(request)
+        return spans.annotate(n_labels=_count(Label.objects.all(), "span"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Spans are made by highlighting text, where the quote is checked against the body.
@@ -208,8 +214,8 @@ class SpanAdmin(admin.ModelAdmin):
         return _preview(span.quote)
 
     @admin.display(description="labels", ordering="n_labels")
-    def label_count(self, span: Span) -> int:
-        return span.n_labels
+    def label_count(self, span: WithAnnotations[Span, _LabelCount]) -> int:
+        return int(span.n_labels)
 
 
 # --- Labels -------------------------------------------------------------------

@@ -11,7 +11,7 @@ hot path is built in Python; every piece of user text goes through
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -167,6 +167,7 @@ def paragraphs_html(
     ranges = paragraph_ranges(body)
     indexes = range(len(ranges)) if only is None else only
     wanted = [ranges[i] for i in indexes]
+    relevant: Iterable[SpanSummary]
     if only is None:
         relevant = spans.values()
     else:

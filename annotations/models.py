@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -28,12 +29,12 @@ BODY_MAX_CHARS = 2_000_000
 http_url_validator = URLValidator(schemes=["http", "https"])
 
 
-class HttpURLField(models.URLField):
+class HttpURLField(models.URLField[str, str]):
     """A URL that must be http(s); a typed "example.com" means https://example.com."""
 
     default_validators = [http_url_validator]
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)
 
@@ -147,7 +148,7 @@ class Span(models.Model):
         return f"{self.quote[:60]} ({self.start}–{self.end})"
 
 
-class LabelQuerySet(models.QuerySet):
+class LabelQuerySet(models.QuerySet["Label"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Label]:
         """As ``QuerySet.bulk_create``, filling each label's article from its span.
 
@@ -205,6 +206,6 @@ class Label(models.Model):
         return f"{self.get_kind_display()} by {self.reviewer}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.article_id is None:
+        if not self.article_id:  # always the span's article: filled in from it
             self.article_id = self.span.article_id
         super().save(*args, **kwargs)

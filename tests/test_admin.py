@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
@@ -129,7 +131,7 @@ def test_label_edit_keeps_the_apps_rules_and_its_history(staff_client, article, 
     assert "staff" in history  # who made the change
 
 
-def _export(client: Client, url: str, **data) -> object:
+def _export(client: Client, url: str, **data) -> Any:
     return client.post(url, {"action": "export_labels_csv", **data})
 
 
@@ -152,7 +154,7 @@ def test_label_action_honours_filters_with_select_all(staff_client, alice, bob):
         staff_client,
         "/admin/annotations/label/?kind__exact=verified_fact",
         select_across="1",
-        _selected_action=[Label.objects.first().id],
+        _selected_action=[Label.objects.earliest("pk").id],
     )
     rows = parse_csv(b"".join(response.streaming_content))
     assert len(rows) - 1 == Label.objects.filter(kind="verified_fact").count() == 50
@@ -164,7 +166,7 @@ def test_label_action_queries_do_not_grow_with_rows(staff_client, alice, django_
     for count in [5, 200]:
         Label.objects.all().delete()
         many_labels(count, alice, title=f"Run {count}")
-        first = Label.objects.first().id
+        first = Label.objects.earliest("pk").id
         # session, user; the admin builds the changelist the action acts on: the
         # reviewer filter's users, its filtered and total counts; on PostgreSQL
         # the export's SET LOCAL; then the labels, and their spans' label

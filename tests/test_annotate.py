@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -9,7 +11,7 @@ from annotations.ingest import ArticleData, save_article
 from annotations.models import Article, Label, Span
 from tests.factories import label_quote
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _at(article: Article, quote: str) -> dict[str, object]:

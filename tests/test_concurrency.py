@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def test_removing_the_last_label_while_another_editor_labels_the_span_loses_noth
 ):
     for phrase in PHRASES:
         alices = _label(article, alice, phrase)()
-        results = _in_threads(lambda a=alices: remove_label(a, alice), _label(article, bob, phrase))
+        results = _in_threads(partial(remove_label, alices, alice), _label(article, bob, phrase))
         assert not any(isinstance(result, Exception) for result in results), results
         # bob's label survives, on the span at exactly that range (the old one or a new one).
         span = Span.objects.get(article=article, start=phrase[0], end=phrase[1])
@@ -112,7 +113,7 @@ def test_two_editors_removing_the_last_two_labels_leave_no_empty_span(article, a
     for phrase in PHRASES:
         alices, bobs = _label(article, alice, phrase)(), _label(article, bob, phrase)()
         results = _in_threads(
-            lambda a=alices: remove_label(a, alice), lambda b=bobs: remove_label(b, bob)
+            partial(remove_label, alices, alice), partial(remove_label, bobs, bob)
         )
         assert sorted(results) == [False, True], results  # exactly one of them took the span
     assert not Span.objects.exists()

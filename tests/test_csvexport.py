@@ -6,6 +6,7 @@ import codecs
 import csv
 import datetime
 import io
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ TEXT_COLUMNS = [index for index in range(len(HEADER)) if index not in NUMERIC_CO
 WHEN = datetime.datetime(2026, 11, 28, 8, 55, 3, 123456, tzinfo=datetime.UTC)
 
 
-def _row(**overrides: object) -> list[object]:
+def _row(**overrides: Any) -> list[object]:
     row = Row(
         article_id=7,
         article_title="Title",

@@ -49,7 +49,7 @@ def test_reader_downloads_a_streamed_csv_named_by_article_and_date(carol_client,
         f'attachment; filename="sourcemark-article-{article.id}-labels-{today}.csv"'
     )
     assert response["Cache-Control"] == "private, no-store"
-    rows = parse_csv(b"".join(response.streaming_content))
+    rows = parse_csv(response.getvalue())
     assert rows[0] == HEADER
     assert len(rows) == 2
 

@@ -29,7 +29,7 @@ CLIENTS = {
     "other_editor": "bob_client",
     "staff": "staff_client",
 }
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 LOGIN = "/login/?next="
 ADMIN_LOGIN = "/admin/login/?next="
 
@@ -292,7 +292,7 @@ def test_every_view_tells_htmx_that_the_session_ended(client, world, endpoint):
 def test_every_url_pattern_is_in_the_matrix():
     covered = {endpoint.name for endpoint in MATRIX}
     named = {pattern.name for pattern in urlpatterns}
-    assert named <= covered, f"not in the permission matrix: {sorted(named - covered)}"
+    assert named <= covered, f"not in the permission matrix: {sorted(map(str, named - covered))}"
     # And every write pattern is checked for CSRF too.
     assert {e.name for e in WRITES} >= {"article_create", "article_edit", "label_create"}
 

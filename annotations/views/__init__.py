@@ -6,14 +6,18 @@ Each view parses the request, calls the module that shapes the data
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 
 
 class HtmxHttpRequest(HttpRequest):
-    """A request that went through django-htmx's middleware (every request here does)."""
+    """A request as every view here sees it: through django-htmx's middleware
+    (``request.htmx``), and from a logged-in user, since each view is
+    ``login_required``. The name and the first half are django-htmx's advice."""
 
     htmx: HtmxDetails
+    user: User
 
 
 def refusal(message: str, status: int) -> HttpResponse:

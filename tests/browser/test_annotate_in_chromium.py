@@ -11,7 +11,7 @@ from annotations.models import Article, Label, Span
 from annotations.seeding import create_demo_accounts, load_seeds
 from tests.conftest import SAMPLE_BODY
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PHRASE = "One version is that he could draft up to two million"
 # Outside the Basic Multilingual Plane, a ZWJ family and a combining tilde
