@@ -32,7 +32,7 @@ test: $(VENV)/.installed
 quick: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -m "not slow and not browser"
+	$(PY) -m pytest -m "not slow"
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
