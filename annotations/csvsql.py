@@ -2,9 +2,8 @@
 
 For a whole-span export (every label of the articles it covers) on
 PostgreSQL, the database formats each row as one CSV line (``csv_lines``),
-and Python only joins lines: formatting 16 cells per row in Python was
-several times slower than PostgreSQL's own ``COPY`` of the same rows
-(bench/RESULTS.md). Each piece of SQL below restates one Python definition,
+and Python only joins lines: formatting every cell in Python was several
+times slower than PostgreSQL's own ``COPY`` of the same rows (bench/RESULTS.md). Each piece of SQL below restates one Python definition,
 which stays the rule:
 
 - ``_text``: ``csvexport.neutralise`` and Python's ``csv`` quoting

@@ -203,8 +203,8 @@ def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Itera
 
     On PostgreSQL the rows are read inside a transaction: outside one, Django
     declares its server-side cursors WITH HOLD, and PostgreSQL then computes
-    and stores the whole result before sending the first row (1.5 s of a
-    200,000-label export, and the same again in a temporary file). Inside
+    and stores the whole result, in a temporary file, before sending the
+    first row. Inside
     one, rows stream as the sort yields them, and both queries see the
     labels as they were when the export began. SQLite reads in chunks
     without it, and a transaction there would hold the write lock
@@ -217,7 +217,7 @@ def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Itera
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             # A cursor's plan is otherwise chosen for its first 10% of rows; an
-            # export reads them all (0.5 s less for 200,000 labels).
+            # export reads them all.
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         if whole_spans:
             # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.

@@ -28,14 +28,14 @@ from annotations.text import paragraph_ranges
 
 QUOTE_PREVIEW_CHARS = 90
 # The side list shows this many spans at first, and a link that loads the
-# rest (views.annotate.span_items): for 5,000 spans the whole list was more
-# than half of the page's HTML and three quarters of its elements, and
-# Chromium took far longer to show the highlights with it (bench/RESULTS.md).
+# rest (views.annotate.span_items): for a long article the whole list was
+# most of the page's HTML and elements, and Chromium took far longer to show
+# the highlights with it (bench/RESULTS.md).
 INLINE_SPAN_ITEMS = 300
 # The standard library's escape replaces what django.utils.html.escape does
 # (& < > " ') without its lazy-string wrapper; five str.replace calls are
-# also several times faster than a str.translate table on non-ASCII text.
-# It is called ~15,000 times for a 5,000-span page.
+# also faster than a str.translate table on non-ASCII text, and it runs for
+# every segment and item of the page.
 escape = html.escape
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,6 @@ class ArticleData:
     url: str = ""
     byline: str = ""
     published: datetime.date | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def canonical_body(raw: str) -> str:

@@ -96,9 +96,9 @@ class Article(models.Model):
 class ArticleFigures(models.Model):
     """An article's balance (annotations.balance), cached for the /reports/ overview.
 
-    Sorting 1,000 articles by their speculation share needs every article's
-    balance: computing them all from 200,000 labels takes about a second, so
-    each is kept here with the article's ``labels_revision`` it was computed
+    Sorting every article by its speculation share needs every article's
+    balance, and computing them all from every label is slow (bench/RESULTS.md,
+    "figures not cached yet"), so each is kept here with the article's ``labels_revision`` it was computed
     at, and recomputed when a label write has moved the revision on.
     """
 

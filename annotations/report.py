@@ -59,8 +59,8 @@ def bar(figures: Balance) -> list[report_html.BarSegment]:
 # --- One article's report ----------------------------------------------------
 
 # Spans listed at first in each of the report's lists; "Show all" loads the rest.
-# Written out in full, 5,000 spans made a 2.5 MB page, several times slower
-# than the benchmark's target (bench/RESULTS.md); the figures still count every span.
+# Written out in full, a long article's lists made a page of megabytes, far
+# over the benchmark's target (bench/RESULTS.md); the figures still count every span.
 INLINE_REPORT_SPANS = 100
 DISAGREEMENTS = "disagreements"
 LISTS = (*CATEGORIES, DISAGREEMENTS)

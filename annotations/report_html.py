@@ -1,7 +1,7 @@
 """The report's long lists, built in Python rather than in a template loop.
 
-An article with 5,000 spans has 5,000 list items; Django's template engine
-spends about 0.3 ms on each, a joined list of escaped strings a few µs. Every
+An article with 5,000 spans has 5,000 list items, and a template loop costs
+far more per item than joining escaped strings (bench/RESULTS.md). Every
 value that came from a user goes through ``escape`` (the standard library's,
 which escapes ``& < > " '`` as Django's does, without its lazy-string
 wrapper); nothing else is interpolated.

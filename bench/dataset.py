@@ -25,6 +25,7 @@ from annotations.ingest import fingerprint
 from annotations.models import EDITORS_GROUP, Article, Label, LabelKind, Span
 from annotations.text import context
 from bench import textgen
+from bench.fixtures import NOTES
 
 REVIEWERS = ("ines", "kwame", "marta")
 LONG_REVIEWERS = REVIEWERS[:2]
@@ -39,14 +40,6 @@ _KIND_WEIGHTS = {
     LabelKind.OFFICIAL_CLAIM: 0.35,
     LabelKind.UNSOURCED_SPECULATION: 0.20,
 }
-_NOTES = (
-    "Checked against the ministry's statement, para. 3.",
-    'Spokesperson said "no comment", twice.',
-    "Two sources, both anonymous;\nneither on the record.",
-    "=SUM(A1:A9) is what the wire copy says, verbatim",
-    "Figures differ from the agency's 📈 chart.",
-    "-2% per the central bank, not -3%",
-)
 
 
 @dataclass(frozen=True)
@@ -308,7 +301,7 @@ def _labels(rng: random.Random, spans: list[tuple[Span, int]], reviewers: list) 
         for reviewer in rng.sample(reviewers, n):
             # Reviewers mostly agree; about one label in six differs (disputes, majorities).
             kind = agreed if rng.random() < 0.83 else rng.choice(kinds)
-            note = rng.choice(_NOTES) if rng.random() < 0.15 else ""
+            note = rng.choice(NOTES) if rng.random() < 0.15 else ""
             source = f"https://sources.example.org/{span.pk}" if rng.random() < 0.1 else ""
             yield Label(
                 span_id=span.pk,

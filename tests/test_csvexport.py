@@ -18,7 +18,7 @@ from annotations.csvexport import (
     csv_chunks,
     neutralise,
 )
-from tests.exporting import FORMULA_PAYLOADS
+from bench.fixtures import FORMULA_PAYLOADS
 
 # NUL cannot reach the database, but the pure writer must still neutralise it.
 PAYLOADS = [*FORMULA_PAYLOADS, "\x00NUL"]

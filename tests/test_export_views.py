@@ -10,8 +10,9 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 
 from annotations.models import Article, Label, Span
+from bench.fixtures import FORMULA_PAYLOADS
 from tests.conftest import SAMPLE_BODY
-from tests.exporting import FORMULA_PAYLOADS, HEADER, iso, many_labels, parse_csv
+from tests.exporting import HEADER, iso, many_labels, parse_csv
 from tests.factories import label_quote
 
 EMOJI_QUOTE = "Reporters 🇺🇦 saw the 👩🏽‍⚕️ medics"

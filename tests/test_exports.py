@@ -6,6 +6,7 @@ from annotations import exports
 from annotations.csvexport import csv_chunks
 from annotations.labelling import label_span
 from annotations.models import Label, Span
+from bench.fixtures import FORMULA_PAYLOADS, NOTES
 from tests.exporting import parse_csv
 
 
@@ -79,14 +80,12 @@ def test_whole_spans_give_the_same_rows_in_one_query(
     ]
 
 
+# The benchmark's notes, the formula payloads, and what else CSV quoting must survive.
 HOSTILE_NOTES = [
+    *NOTES,
+    *FORMULA_PAYLOADS,
     'He said "no", then left, twice',
     "line one\nline two\r\nline three\rend",
-    '=HYPERLINK("http://x")',
-    "+cmd",
-    "-2+3",
-    "@SUM(A1)",
-    "\tleading tab",
     "café 🇺🇦 👩🏽\u200d⚕️, fine",
     "",
 ]
@@ -116,8 +115,8 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     Label.objects.create(span=first, reviewer=alice, kind="verified_fact")  # a tie: disputed
     # Three reviewers: a majority, and a three-way tie.
     for start, kinds in [
-        (40, ["official_claim", "unsourced_speculation", "official_claim"]),
-        (50, ["verified_fact", "official_claim", "unsourced_speculation"]),
+        (80, ["official_claim", "unsourced_speculation", "official_claim"]),
+        (90, ["verified_fact", "official_claim", "unsourced_speculation"]),
     ]:
         span = Span.objects.create(
             article=article, start=start, end=start + 3, quote=article.body[start : start + 3]
@@ -129,7 +128,7 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
     consensus = {row[5]: row[10] for row in parse_csv(by_rows)[1:]}
-    assert (consensus["0"], consensus["40"], consensus["50"]) == (
+    assert (consensus["0"], consensus["80"], consensus["90"]) == (
         "Disputed",
         "Official claim",
         "Disputed",
