@@ -52,23 +52,41 @@ class _Label(NamedTuple):
         return (self.article_id, self.start, self.end, self.span_id)
 
     def row(self, span_consensus: str) -> Row:
+        """The label as a row of the file: its kind named, and its span's consensus."""
+        # Unpacked at once rather than read field by field: this runs for every label.
+        (
+            article_id,
+            title,
+            outlet,
+            url,
+            span_id,
+            start,
+            end,
+            quote,
+            kind,
+            reviewer,
+            note,
+            source_url,
+            created,
+            updated,
+        ) = self
         return Row(
-            self.article_id,
-            self.article_title,
-            self.outlet,
-            self.article_url,
-            self.span_id,
-            self.start,
-            self.end,
-            self.quote,
-            NAMES.get(self.kind, self.kind),
-            self.kind,
+            article_id,
+            title,
+            outlet,
+            url,
+            span_id,
+            start,
+            end,
+            quote,
+            NAMES.get(kind, kind),
+            kind,
             span_consensus,
-            self.reviewer,
-            self.note,
-            self.source_url,
-            self.created,
-            self.updated,
+            reviewer,
+            note,
+            source_url,
+            created,
+            updated,
         )
 
 
