@@ -27,7 +27,17 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotations.kinds import CATEGORIES, DISPUTED, KINDS, in_sentence
+# The label kinds and their names live in annotations.kinds. Modules written
+# before it read these names from here, so they are re-exported, not redefined.
+from annotations.kinds import CATEGORIES as CATEGORIES
+from annotations.kinds import DISPUTED as DISPUTED
+from annotations.kinds import IN_SENTENCE
+from annotations.kinds import KINDS as KINDS
+from annotations.kinds import OFFICIAL_CLAIM as OFFICIAL_CLAIM
+from annotations.kinds import UNSOURCED_SPECULATION as UNSOURCED_SPECULATION
+from annotations.kinds import VERIFIED_FACT as VERIFIED_FACT
+
+CATEGORY_NAMES = IN_SENTENCE  # each category's name in a sentence: "verified fact"
 
 
 def consensus_of_counts(counts: Sequence[int]) -> str | None:
@@ -173,7 +183,7 @@ def verdict(figures: Balance) -> str:
     parts = []
     for index, category in enumerate(present):
         share = percent(figures.share_of_labelled(category) or 0.0)
-        name = in_sentence(category)
+        name = CATEGORY_NAMES[category]
         parts.append(
             f"{share} of the labelled text is {name}" if index == 0 else f"{share} is {name}"
         )

@@ -8,7 +8,7 @@ offered (the toolbar's keys 1, 2, 3), listed and counted.
 
 Each category has one name, ``NAMES``, written as it starts a heading, a
 button, a badge or a CSV cell ("Verified fact"); running text uses it in
-lower case (``in_sentence``: "38% is verified fact"). ``models.LabelKind``
+lower case (``IN_SENTENCE``: "38% is verified fact"). ``models.LabelKind``
 is built from this table, and the SQL that names kinds
 (``annotations.csvsql``) is generated from it.
 """
@@ -30,7 +30,5 @@ NAMES = {
     DISPUTED: "Disputed",
 }
 
-
-def in_sentence(category: str) -> str:
-    """The category's name inside a sentence: "official claim"."""
-    return NAMES[category].lower()
+# The same names inside a sentence: "official claim".
+IN_SENTENCE = {category: name.lower() for category, name in NAMES.items()}

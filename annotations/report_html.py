@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.kinds import DISPUTED, NAMES, in_sentence
+from annotations.kinds import DISPUTED, IN_SENTENCE, NAMES
 
 if TYPE_CHECKING:
     from annotations.report import ReportSpan
@@ -58,9 +58,9 @@ def disagreements(spans: Iterable[ReportSpan]) -> SafeString:
         if span.consensus == DISPUTED:
             counted = f"<strong>{NAMES[DISPUTED]}</strong>"
         else:
-            counted = f"Counted as <strong>{in_sentence(span.consensus)}</strong> (majority)"
+            counted = f"Counted as <strong>{IN_SENTENCE[span.consensus]}</strong> (majority)"
         choices = ", ".join(
-            f"{escape(label.reviewer)} chose {_kind(label.kind, in_sentence(label.kind))}"
+            f"{escape(label.reviewer)} chose {_kind(label.kind, IN_SENTENCE[label.kind])}"
             for label in span.labels
         )
         parts.append(
