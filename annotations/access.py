@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.deprecation import MiddlewareMixin
 
 from annotations.models import EDITORS_GROUP, Article, Label
-from annotations.views import refusal
+from annotations.views.site import refusal
 
 View = Callable[..., HttpResponse]
 
@@ -95,7 +95,7 @@ class HtmxLoginRequiredMiddleware(MiddlewareMixin):
             return None
         if not getattr(view_func, "login_required", True):
             return None
-        response = refusal(SESSION_ENDED, 401)
+        response = refusal(request, SESSION_ENDED, status=401)
         # The answer depends on the session: no cache may keep it for someone else.
         response["Cache-Control"] = "private, no-store"
         return response

@@ -3,12 +3,13 @@
 For a whole-span export (every label of the articles it covers) on
 PostgreSQL, the database formats each row as one CSV line (``csv_lines``),
 and Python only joins lines: formatting every cell in Python was several
-times slower than PostgreSQL's own ``COPY`` of the same rows (bench/RESULTS.md). Each piece of SQL below restates one Python definition,
+times slower than PostgreSQL's own ``COPY`` of the same rows
+(bench/RESULTS.md). Each piece of SQL below restates one Python definition,
 which stays the rule:
 
-- ``_text``: ``csvexport.neutralise`` and Python's ``csv`` quoting
-  (QUOTE_MINIMAL: a field with a comma, a double quote, CR or LF is quoted,
-  quotes doubled);
+- ``_FORMULA`` and ``_text``: ``csvexport.neutralise`` (its pattern built
+  from csvexport's own lists) and Python's ``csv`` quoting (QUOTE_MINIMAL: a
+  field with a comma, a double quote, CR or LF is quoted, quotes doubled);
 - ``_name``: ``kinds.NAMES``, generated from the table;
 - ``_consensus``: ``balance.consensus_of_counts``, over a window of the span's labels;
 - ``UTC_TIMESTAMP`` (also used by ``IsoUtc`` for the row-by-row export):
@@ -26,7 +27,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import CharField, Func, QuerySet
 
-from annotations.csvexport import FORMULA_TRIGGERS
+from annotations.csvexport import BLANKS, FORMULA_STARTERS, LEADING_CONTROLS, formula_pattern
 from annotations.kinds import DISPUTED, KINDS, NAMES
 from annotations.models import Label
 
@@ -43,15 +44,19 @@ def _literal(text: str) -> str:
     return f"E'{escaped}'"
 
 
-# NUL cannot be stored in PostgreSQL text, so it is not among the triggers here.
-_TRIGGERS = ", ".join(_literal(t) for t in FORMULA_TRIGGERS if t != "\x00")
+# csvexport's formula rule, built from its own lists. NUL cannot be stored in
+# PostgreSQL text (nor written in a literal), so it is left out here.
+_FORMULA = _literal(
+    "^"
+    + formula_pattern(
+        LEADING_CONTROLS.replace("\x00", ""), BLANKS.replace("\x00", ""), FORMULA_STARTERS
+    )
+)
 
 
 def _text(column: str) -> str:
     """A text cell: neutralised, then quoted when the csv module would quote it."""
-    neutral = (
-        f"(CASE WHEN left({column}, 1) IN ({_TRIGGERS}) THEN '''' || {column} ELSE {column} END)"
-    )
+    neutral = f"(CASE WHEN {column} ~ {_FORMULA} THEN '''' || {column} ELSE {column} END)"
     return (
         f"(CASE WHEN {neutral} ~ '[\",\\r\\n]' "
         f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' ELSE {neutral} END)"

@@ -209,3 +209,26 @@ class Label(models.Model):
         if not self.article_id:  # always the span's article: filled in from it
             self.article_id = self.span.article_id
         super().save(*args, **kwargs)
+
+
+class WriteCount(models.Model):
+    """Label writes one user made in one minute (annotations.throttle).
+
+    In the database, so that every app process and machine counts the same
+    writes; a row per user and minute, the older ones deleted as a new minute starts.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    minute = models.PositiveBigIntegerField(help_text="Minutes since 1970-01-01 UTC.")
+    writes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index for "this user's count this minute", the one query a write adds.
+            models.UniqueConstraint(
+                fields=["user", "minute"], name="%(app_label)s_%(class)s_one_per_minute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.writes} writes by user {self.user_id} in minute {self.minute}"

@@ -207,8 +207,9 @@ DEFAULT_SORT = "-date"
 
 
 class UnknownSort(ValueError):
-    def __init__(self, sort: str) -> None:
-        super().__init__(f"Unknown sort “{sort}”: use one of {', '.join(SORTS)}.")
+    def __init__(self) -> None:
+        # The value sent is never repeated: this answer once carried an attacker's markup.
+        super().__init__(f"Unknown sort order. Sort by one of: {', '.join(SORTS)}.")
 
 
 @dataclass
@@ -285,7 +286,7 @@ def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
     """
     sort = sort or DEFAULT_SORT
     if sort.lstrip("-") not in SORTS:
-        raise UnknownSort(sort)
+        raise UnknownSort()
     page = _page(sort, outlet, page_number)
     reviewers = dict(
         Label.objects.filter(article_id__in=[s.id for s in page])

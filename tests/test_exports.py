@@ -88,6 +88,12 @@ HOSTILE_NOTES = [
     "line one\nline two\r\nline three\rend",
     "café 🇺🇦 👩🏽\u200d⚕️, fine",
     "",
+    "\uff1dHYPERLINK(1)",
+    "\u200b=1+2",
+    "\ufeff\u3000\uff20x",
+    " -2",
+    "\u0085\u00ad\U000e0020+x",
+    "a \u200b=1+2",
 ]
 
 
@@ -115,8 +121,8 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     Label.objects.create(span=first, reviewer=alice, kind="verified_fact")  # a tie: disputed
     # Three reviewers: a majority, and a three-way tie.
     for start, kinds in [
-        (80, ["official_claim", "unsourced_speculation", "official_claim"]),
-        (90, ["verified_fact", "official_claim", "unsourced_speculation"]),
+        (120, ["official_claim", "unsourced_speculation", "official_claim"]),
+        (130, ["verified_fact", "official_claim", "unsourced_speculation"]),
     ]:
         span = Span.objects.create(
             article=article, start=start, end=start + 3, quote=article.body[start : start + 3]
@@ -128,7 +134,7 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
     consensus = {row[5]: row[10] for row in parse_csv(by_rows)[1:]}
-    assert (consensus["0"], consensus["80"], consensus["90"]) == (
+    assert (consensus["0"], consensus["120"], consensus["130"]) == (
         "Disputed",
         "Official claim",
         "Disputed",

@@ -394,7 +394,7 @@ def test_unknown_sort_is_refused_in_words(carol_client, db):
     response = carol_client.get("/reports/?sort=title")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Unknown sort “title”: use one of date, speculation, verified." in html
+    assert "Unknown sort order. Sort by one of: date, speculation, verified." in html
     assert 'class="card" id="bad-request"' in html  # the site's styled page, not plain text
 
 

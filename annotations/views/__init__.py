@@ -7,7 +7,7 @@ Each view parses the request, calls the module that shapes the data
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 
@@ -18,13 +18,3 @@ class HtmxHttpRequest(HttpRequest):
 
     htmx: HtmxDetails
     user: User
-
-
-def refusal(message: str, status: int) -> HttpResponse:
-    """A refused htmx request: the message alone, as plain text.
-
-    The page's script (``static/annotations/errors.js``) shows it in the
-    error region of the element that sent the request; being plain text, it
-    is never read as markup.
-    """
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -20,12 +20,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
+from annotations.graphemes import snap
 from annotations.highlights import article_highlights, changed, load_spans, span_items_html
 from annotations.kinds import CATEGORIES, KINDS, NAMES
 from annotations.labelling import LabelError, change_label, label_span, remove_label
 from annotations.models import NOTE_MAX_LENGTH, Article, Span
 from annotations.span_panel import SpanPanel, span_panel_for
-from annotations.views import HtmxHttpRequest, refusal
+from annotations.throttle import throttle_label_writes
+from annotations.views import HtmxHttpRequest
+from annotations.views.site import refusal
 
 TEMPLATE = "annotations/article_detail.html"
 # ASCII digits only: int() would also take " 7", "+7" and "٧".
@@ -79,10 +82,12 @@ def _changes(
 
 
 def _refuse(request: HtmxHttpRequest, article: Article, error: LabelError) -> HttpResponse:
-    """The error's status and message: the message alone for htmx, else the page with it."""
+    """The error's status and message: the message alone for htmx (plain text, which
+    errors.js shows where the request came from; htmx swaps no error answer), else the
+    page with it."""
     if not request.htmx:
         return render_article_page(request, article, error=error.message, status=error.status)
-    return refusal(error.message, error.status)
+    return refusal(request, error.message, status=error.status)
 
 
 # --- Labelling -------------------------------------------------------------------------
@@ -109,13 +114,16 @@ def _fields(data: QueryDict) -> dict[str, str]:
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Label the selected text: create (or reuse) its span and set the editor's label."""
     article = get_article(article_id)
     try:
         start, end, quote = _selection(request.POST)
         # Whether the side list already has this span: insert its item, or replace it.
-        span_was_new = not Span.objects.filter(article=article, start=start, end=end).exists()
+        # At the offsets label_span stores: widened to whole grapheme clusters.
+        stored = dict(zip(("start", "end"), snap(article.body, start, end), strict=True))
+        span_was_new = not Span.objects.filter(article=article, **stored).exists()
         label = label_span(
             article=article,
             reviewer=request.user,
@@ -135,6 +143,7 @@ def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Change the editor's own label (from the span panel)."""
     article = get_article(article_id)
@@ -151,6 +160,7 @@ def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
 
 @require_POST
 @editor_required
+@throttle_label_writes
 def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Remove the editor's own label; the span goes too when it was the last."""
     article = get_article(article_id)

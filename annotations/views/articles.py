@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from annotations import ingest
 from annotations.access import editor_required, get_article, is_editor
 from annotations.forms import ArticleForm
+from annotations.labelling import lock_article
 from annotations.models import Article, Label
 from annotations.views import HtmxHttpRequest
 
@@ -43,16 +47,26 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "annotations/article_list.html", context)
 
 
+def _store(form: ArticleForm) -> bool:
+    """Save a valid form; False, with the reason on the form, when the text arrived meanwhile."""
+    try:
+        ingest.store(form.save(commit=False))
+    except ValidationError as error:
+        form.add_error("body", error)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @editor_required
 def article_create(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        article = form.save(commit=False)
-        article.created_by = request.user
-        article.save()
-        messages.success(request, f"Saved “{article.title}”. Select text to label it.")
-        return redirect("article_detail", article_id=article.id)
+        form.instance.created_by = request.user
+        if _store(form):
+            article = form.instance
+            messages.success(request, f"Saved “{article.title}”. Select text to label it.")
+            return redirect("article_detail", article_id=article.id)
     status = 400 if request.method == "POST" else 200
     return render(request, "annotations/article_form.html", {"form": form}, status=status)
 
@@ -61,11 +75,15 @@ def article_create(request: HtmxHttpRequest) -> HttpResponse:
 @editor_required
 def article_edit(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article(article_id)
-    form = ArticleForm(request.POST or None, instance=article)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Saved.")
-        return redirect("article_detail", article_id=article.id)
+    if request.method != "POST":
+        form = ArticleForm(instance=article)
+    else:
+        # Checked and saved under the article's lock: no label can arrive in between.
+        with transaction.atomic():
+            form = ArticleForm(request.POST, instance=lock_article(article.pk))
+            if form.is_valid() and _store(form):
+                messages.success(request, "Saved.")
+                return redirect("article_detail", article_id=article.id)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "annotations/article_form.html", {"form": form, "article": article}, status=status

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from annotations import report
 from annotations.access import get_article
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
-from annotations.views import HtmxHttpRequest, refusal
+from annotations.views import HtmxHttpRequest
+from annotations.views.site import refusal
 
 
 @require_GET
@@ -64,9 +65,7 @@ def report_overview(request: HtmxHttpRequest) -> HttpResponse:
             page_number=request.GET.get("page"),
         )
     except report.UnknownSort as error:
-        if request.htmx:
-            return refusal(str(error), 400)
-        return render(request, "400.html", {"message": str(error)}, status=400)
+        return refusal(request, str(error))
     template = "annotations/report_overview.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#report-table"

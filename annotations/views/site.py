@@ -1,4 +1,4 @@
-"""The site's own pages: the favicon, the 400 page, and the login lockout page."""
+"""The site's own answers: the favicon, the 400 page, a refusal, and the login lockout page."""
 
 from __future__ import annotations
 
@@ -24,20 +24,35 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(static("annotations/favicon.svg"))
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """400 from Django itself: say what was wrong when we know (a request over the size
-    limit), plainly otherwise."""
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, *, message: str = ""
+) -> HttpResponse:
+    """400: say what was wrong when we know (a request over the size limit, or ``message``),
+    plainly otherwise. The message is escaped like everything else a template shows:
+    it may quote what the request sent. Django's own 400s land here too (handler400)."""
     too_big = isinstance(exception, RequestDataTooBig)
     return render(
         request,
         "400.html",
         {
             "too_big": too_big,
-            "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+            "message": message,
+            "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1000 * 1000),
             "body_max_chars": BODY_MAX_CHARS,
         },
         status=400,
     )
+
+
+def refusal(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    """``message`` with ``status``: for htmx the message alone, as plain text, which the
+    page's script (``static/annotations/errors.js``) shows in the error region of the
+    element that sent the request (htmx swaps no error answer); a page otherwise."""
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response = bad_request(request, message=message)
+    response.status_code = status
+    return response
 
 
 def lockout(

@@ -83,12 +83,63 @@
     while (head < tail && /\s/.test(chars[head])) head++;
     while (tail > head && /\s/.test(chars[tail - 1])) tail--;
     if (head === tail) return null;
+    var edges = snapToGraphemes(start + head, start + tail);
     return {
-      start: start + head,
-      end: start + tail,
-      quote: chars.slice(head, tail).join(""),
+      start: edges[0],
+      end: edges[1],
+      quote: textBetween(edges[0], edges[1]),
       rect: range.getBoundingClientRect(),
     };
+  }
+
+  // --- Grapheme clusters ----------------------------------------------------
+  // A span's edges fall between grapheme clusters: never half a flag, a skin
+  // tone without its emoji, an accent without its letter. The rule of
+  // annotations/graphemes.py, which the server applies again: widen each edge
+  // to the nearest cluster boundary found within WINDOW code points of it.
+
+  var WINDOW = 32;
+  var segmenter = window.Intl && Intl.Segmenter
+    ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  // The canonical text from lo to hi, the blank lines between paragraphs included.
+  function canonicalText(lo, hi) {
+    var out = "";
+    var at = lo;
+    paragraphs().forEach(function (p) {
+      var plo = Number(p.dataset.start);
+      var phi = Number(p.dataset.end);
+      if (phi <= lo || plo >= hi) return;
+      for (; at < plo; at++) out += "\n";
+      var chars = codePoints(p.textContent).slice(Math.max(lo, plo) - plo, Math.min(hi, phi) - plo);
+      out += chars.join("");
+      at += chars.length;
+    });
+    return out;
+  }
+
+  // Code point offsets where clusters start near offset, and the window's ends.
+  function clusterStarts(offset) {
+    var lo = Math.max(0, offset - WINDOW);
+    var starts = [];
+    var at = lo;
+    Array.from(segmenter.segment(canonicalText(lo, offset + WINDOW))).forEach(function (part) {
+      starts.push(at);
+      at += codePoints(part.segment).length;
+    });
+    return { lo: lo, hi: at, starts: starts.concat([at]) };
+  }
+
+  function snapToGraphemes(start, end) {
+    if (!segmenter) return [start, end];  // the server snaps anyway
+    var before = clusterStarts(start);
+    var after = clusterStarts(end);
+    var left = before.starts.filter(function (s) { return s <= start; });
+    var right = after.starts.filter(function (s) { return s >= end; });
+    return [
+      left.length ? left[left.length - 1] : before.lo,
+      right.length ? right[0] : after.hi,
+    ];
   }
 
   // --- The toolbar --------------------------------------------------------

@@ -18,7 +18,7 @@ from annotations.seeding import DEMO_PASSWORD, load_seeds
 from tests.browser.test_annotate_in_chromium import PHRASE, drag_select, mark
 from tests.exporting import many_labels
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOTE = "Checked against the ministry's statement"
 

@@ -19,7 +19,7 @@ from annotations.text import canonicalize
 from tests.browser.conftest import logged_in_context
 from tests.hostile import PAYLOADS, URLS, executable_parts
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Every payload that fits a note; each opens a dialog (alert) if it ever runs.
 SHOWN = [p for p in PAYLOADS if "\x00" not in p.text and len(p.text) <= 2000]
