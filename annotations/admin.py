@@ -15,7 +15,7 @@ or span, and its history pages are for reading.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -29,21 +29,26 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django_stubs_ext import WithAnnotations
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import ingest
-from annotations.exports import (
-    can_export_labels,
-    csv_response,
-    export_filename,
-    select_labels,
-    utc_today,
-)
+from annotations.access import can_export_labels
+from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.forms import ArticleForm
 from annotations.labelling import Gone, lock_article
 from annotations.models import Article, Label, Span
 
 QUOTE_PREVIEW_CHARS = 80
+
+
+class _LabelCount(TypedDict):
+    n_labels: int
+
+
+class _Counts(TypedDict):
+    n_spans: int
+    n_labels: int
 
 
 def _preview(text: str) -> str:
@@ -65,35 +70,33 @@ def _check_export_permission(request: HttpRequest) -> None:
 # --- Articles -----------------------------------------------------------------
 
 
-class SpanInline(admin.TabularInline):
+class SpanInline(admin.TabularInline[Span, Article]):
     """An article's spans in reading order; each links to its labels."""
 
     model = Span
     fields = ["start", "end", "quote", "label_count", "created_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["start", "end", "quote", "label_count", "created_by", "created_at"]
     ordering = ["start", "-end"]
     extra = 0
     show_change_link = True
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Span]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("created_by")
-            .annotate(n_labels=_count(Label.objects.all(), "span"))
+        spans: QuerySet[Span] = super().get_queryset(request)
+        return spans.select_related("created_by").annotate(
+            n_labels=_count(Label.objects.all(), "span")
         )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.display(description="labels")
-    def label_count(self, span: Span) -> int:
-        return span.n_labels
+    def label_count(self, span: WithAnnotations[Span, _LabelCount]) -> int:
+        return int(span.n_labels)
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     # The app's form: canonical text, duplicate check, body locked once highlighted.
     form = ArticleForm
     list_display = [
@@ -112,19 +115,16 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["fingerprint", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "body", "outlet", "url", "byline", "published"]}),
-        ("Provenance", {"fields": readonly_fields}),
+        ("Provenance", {"fields": ["fingerprint", "created_by", "created_at", "updated_at"]}),
     ]
     inlines = [SpanInline]
     actions = ["export_labels_csv"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_spans=_count(Span.objects.all(), "article"),
-                n_labels=_count(Label.objects.all(), "article"),
-            )
+        articles: QuerySet[Article] = super().get_queryset(request)
+        return articles.annotate(
+            n_spans=_count(Span.objects.all(), "article"),
+            n_labels=_count(Label.objects.all(), "article"),
         )
 
     def get_object(
@@ -141,7 +141,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return None
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        if not change:
+        if not change and request.user.is_authenticated:  # the admin is for staff only
             obj.created_by = request.user
         ingest.store(obj)  # the same text saved meanwhile: the duplicate answer, not a 500
 
@@ -159,12 +159,12 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description="spans", ordering="n_spans")
-    def span_count(self, article: Article) -> int:
-        return article.n_spans
+    def span_count(self, article: WithAnnotations[Article, _Counts]) -> int:
+        return int(article.n_spans)
 
     @admin.display(description="labels", ordering="n_labels")
-    def label_count(self, article: Article) -> int:
-        return article.n_labels
+    def label_count(self, article: WithAnnotations[Article, _Counts]) -> int:
+        return int(article.n_labels)
 
     @admin.action(description="Export labels of selected articles as CSV")
     def export_labels_csv(
@@ -194,9 +194,9 @@ class ReadOnlyMixin:
         return False
 
 
-class LabelInline(ReadOnlyMixin, admin.TabularInline):
+class LabelInline(ReadOnlyMixin, admin.TabularInline[Label, Span]):
     model = Label
-    fields = ["reviewer", "kind", "note", "source_url", "created_at", "updated_at"]
+    fields = ("reviewer", "kind", "note", "source_url", "created_at", "updated_at")
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -206,13 +206,13 @@ class LabelInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Span)
-class SpanAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SpanAdmin(ReadOnlyMixin, admin.ModelAdmin[Span]):
     list_display = ["quote_preview", "article", "start", "end", "label_count", "created_at"]
     list_filter = ["article__outlet", "labels__kind", "created_at"]
     list_select_related = ["article"]
     search_fields = ["quote", "article__title"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = (
         "article",
         "start",
         "end",
@@ -222,20 +222,21 @@ class SpanAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "created_by",
         "created_at",
         "updated_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [LabelInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Span]:
-        return super().get_queryset(request).annotate(n_labels=_count(Label.objects.all(), "span"))
+        spans: QuerySet[Span] = super().get_queryset(request)
+        return spans.annotate(n_labels=_count(Label.objects.all(), "span"))
 
     @admin.display(description="quote", ordering="quote")
     def quote_preview(self, span: Span) -> str:
         return _preview(span.quote)
 
     @admin.display(description="labels", ordering="n_labels")
-    def label_count(self, span: Span) -> int:
-        return span.n_labels
+    def label_count(self, span: WithAnnotations[Span, _LabelCount]) -> int:
+        return int(span.n_labels)
 
 
 # --- Labels -------------------------------------------------------------------
@@ -283,7 +284,8 @@ class LabelAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
         _label_id(object_id)
-        return super().history_view(request, object_id, extra_context)
+        response: HttpResponse = super().history_view(request, object_id, extra_context)
+        return response
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -294,7 +296,10 @@ class LabelAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
             raise PermissionDenied("Labels are changed by their reviewer, in the app.")
         _label_id(object_id)
         _label_id(version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
 
     @admin.display(description="quote", ordering="span__quote")
     def quote_preview(self, label: Label) -> str:

@@ -45,32 +45,60 @@ import io
 import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 BOM = "\ufeff"
 
-# (heading, numeric). The export query yields each row's values in this order.
-COLUMNS: tuple[tuple[str, bool], ...] = (
-    ("article id", True),
-    ("article title", False),
-    ("outlet", False),
-    ("article URL", False),
-    ("span id", True),
-    ("start", True),
-    ("end", True),
-    ("quote", False),
-    ("label", False),
-    ("label code", False),
-    ("span consensus", False),
-    ("reviewer", False),
-    ("note", False),
-    ("source URL", False),
-    ("created (UTC)", False),
-    ("updated (UTC)", False),
-)
-HEADER: tuple[str, ...] = tuple(heading for heading, _ in COLUMNS)
-# Explicit, so a new text column cannot slip past the formula rule by accident.
+
+class Row(NamedTuple):
+    """One label as a row of the file, in column order.
+
+    The export query yields them (``annotations.exports``); times may still
+    be datetimes and any text may be ``None``: the cell rules below make text
+    of them.
+    """
+
+    article_id: int
+    article_title: str
+    outlet: str
+    article_url: str
+    span_id: int
+    start: int
+    end: int
+    quote: str
+    label: str
+    label_code: str
+    span_consensus: str
+    reviewer: str
+    note: str
+    source_url: str
+    created: str | datetime.datetime
+    updated: str | datetime.datetime
+
+
+HEADINGS: dict[str, str] = {
+    "article_id": "article id",
+    "article_title": "article title",
+    "outlet": "outlet",
+    "article_url": "article URL",
+    "span_id": "span id",
+    "start": "start",
+    "end": "end",
+    "quote": "quote",
+    "label": "label",
+    "label_code": "label code",
+    "span_consensus": "span consensus",
+    "reviewer": "reviewer",
+    "note": "note",
+    "source_url": "source URL",
+    "created": "created (UTC)",
+    "updated": "updated (UTC)",
+}
+HEADER: tuple[str, ...] = tuple(HEADINGS[name] for name in Row._fields)
+# Always ints, never altered; every other column is text and gets the
+# formula rule. Explicit, so a new text column cannot slip past it by accident.
 NUMERIC_COLUMNS: frozenset[int] = frozenset(
-    index for index, (_, numeric) in enumerate(COLUMNS) if numeric
+    Row._fields.index(name) for name in ("article_id", "span_id", "start", "end")
 )
 
 # The formula rule (module docstring): OWASP's leading characters, and the
@@ -149,14 +177,16 @@ def number_cell(value: object) -> str | int:
     return text_cell(value)
 
 
-_CELLS = tuple(number_cell if numeric else text_cell for _, numeric in COLUMNS)
+_CELLS = tuple(
+    number_cell if index in NUMERIC_COLUMNS else text_cell for index in range(len(Row._fields))
+)
 
 
 def _checked_row(row: Sequence[object]) -> list[str | int]:
     return [cell(value) for cell, value in zip(_CELLS, row, strict=True)]
 
 
-_TEXT_INDEXES = tuple(i for i in range(len(COLUMNS)) if i not in NUMERIC_COLUMNS)
+_TEXT_INDEXES = tuple(i for i in range(len(Row._fields)) if i not in NUMERIC_COLUMNS)
 _text_cells = operator.itemgetter(*_TEXT_INDEXES)
 _number_cells = operator.itemgetter(*sorted(NUMERIC_COLUMNS))
 # Text cells joined by a separator: a trigger at the start of the whole, or
@@ -176,8 +206,8 @@ def safe_row(row: Sequence[object]) -> Sequence[str | int]:
     with one join and one regex search (C code, not a Python call per cell)
     and returned as they are. Any other row goes through the per-cell rules.
     """
-    if len(row) != len(COLUMNS):
-        raise ValueError(f"A row has {len(row)} values; the export has {len(COLUMNS)} columns.")
+    if len(row) != len(HEADER):
+        raise ValueError(f"A row has {len(row)} values; the export has {len(HEADER)} columns.")
     try:
         joined = _SEPARATOR.join(_text_cells(row))
     except TypeError:  # None, a datetime or a number among the text cells

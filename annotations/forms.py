@@ -7,7 +7,7 @@ from annotations import ingest
 from annotations.models import BODY_MAX_CHARS, Article
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(forms.ModelForm[Article]):
     """New article, or edit one. Body takes plain text or pasted HTML."""
 
     body = forms.CharField(
@@ -50,14 +50,12 @@ class ArticleForm(forms.ModelForm):
         )
         if twin is not None:
             raise ingest.duplicate(twin)
-        if self.instance.pk is not None:
+        if self.instance._state.adding:
+            # Not a form field: the new article's fingerprint goes on it directly.
+            self.instance.fingerprint = ingest.fingerprint(body)
+        else:
             try:
                 ingest.set_body(self.instance, body)
             except ingest.ArticleLocked as error:
                 raise ValidationError(error.messages, code="locked") from None
         return body
-
-    def _post_clean(self) -> None:
-        if self.instance.pk is None and "body" in self.cleaned_data:
-            self.instance.fingerprint = ingest.fingerprint(self.cleaned_data["body"])
-        super()._post_clean()

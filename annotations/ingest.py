@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ class ArticleData:
     url: str = ""
     byline: str = ""
     published: datetime.date | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def canonical_body(raw: str) -> str:

@@ -232,7 +232,7 @@ def _check_owner(label: Label, user: Any) -> None:
 def _record_author(label: Label, user: Any) -> None:
     """Name ``user`` in the audit trail even outside a request (seeds, commands);
     in a request it is the logged-in user anyway."""
-    label._history_user = user  # read by django-simple-history
+    label._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
 
 
 def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> None:

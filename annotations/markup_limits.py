@@ -155,8 +155,8 @@ def _skip_declaration(html: str, start: int) -> int | None:
     """Past a comment, doctype, processing instruction or broken tag at ``start``, as an
     HTML5 tokenizer skips it: it becomes no element. None: a tag that never closes."""
     if html.startswith("<!--", start):
-        end = _COMMENT_END.search(html, start + 2)  # "<!-->" and "<!--->" end at once
-        return end.end() if end else len(html)
+        comment_end = _COMMENT_END.search(html, start + 2)  # "<!-->" and "<!--->" end at once
+        return comment_end.end() if comment_end else len(html)
     if html[start + 1] in "!?/" and not (
         html[start + 1] == "/" and start + 2 < len(html) and html[start + 2].isalpha()
     ):

@@ -26,10 +26,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from annotations.models import WriteCount
-from annotations.views.errors import refusal
+from annotations.views import HtmxHttpRequest
+from annotations.views.site import refusal
 
 __all__ = ["WriteCount", "allow", "throttle_label_writes"]
 
@@ -55,7 +56,7 @@ def allow(user_id: int) -> bool:
         (writes,) = cursor.fetchone()
     if writes == 1:  # a new minute: the user's earlier ones are of no more use
         WriteCount.objects.filter(user_id=user_id, minute__lt=minute).delete()
-    return writes <= limit
+    return int(writes) <= limit
 
 
 def throttle_label_writes(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -63,7 +64,7 @@ def throttle_label_writes(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     role check: only editors' writes count)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not allow(request.user.pk):
             limit = settings.LABEL_WRITES_PER_MINUTE
             return refusal(

@@ -19,21 +19,23 @@ Django's own middleware adds the headers; this module closes two gaps (issue 10)
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 
-from annotations.views.errors import refusal
+from annotations.views.site import refusal
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(
-        self, request: HttpRequest, response: HttpResponse, report_only: bool = False
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith("/admin/") and not report_only:
@@ -46,7 +48,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 class HeadersOnEveryResponse:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.header_middleware = [
+        self.header_middleware: list[
+            SecurityMiddleware | ContentSecurityPolicyMiddleware | XFrameOptionsMiddleware
+        ] = [
             SecurityMiddleware(get_response),
             ContentSecurityPolicyMiddleware(get_response),
             XFrameOptionsMiddleware(get_response),
@@ -55,7 +59,8 @@ class HeadersOnEveryResponse:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         for middleware in self.header_middleware:
-            response = middleware.process_response(request, response)
+            # Each adds headers to the response it is given and returns it.
+            response = cast(HttpResponse, middleware.process_response(request, response))
         return response
 
 

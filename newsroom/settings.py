@@ -11,8 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets generic Django classes take type parameters at runtime (models.URLField[str, str]),
+# as django-stubs has them when mypy checks the code.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -104,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After auth and htmx: a logged-out htmx request gets 401 and a sentence, not the login page.
+    "annotations.access.HtmxLoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its response.
     "axes.middleware.AxesMiddleware",
@@ -234,7 +241,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "annotations.views.lockout.lockout"
+AXES_LOCKOUT_CALLABLE = "annotations.views.site.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a load balancer REMOTE_ADDR is the balancer. TRUSTED_PROXY_COUNT says
 # how many proxies of ours append to CLIENT_IP_HEADER; the client is that many

@@ -10,30 +10,6 @@ from django.contrib.auth.models import User
 
 from annotations.models import Article, Label, LabelKind, Span
 
-# One per OWASP CSV-injection class, then the forms a spreadsheet reads as the same
-# (annotations/csvexport.py): each must come out with a leading apostrophe.
-FORMULA_PAYLOADS = [
-    "=1+2",
-    "+cmd",
-    "-2+3",
-    "@SUM(A1)",
-    "\tTAB",
-    '=HYPERLINK("http://x","y")',
-    "\rCR",
-    "\nLF",
-    "\uff1d1+2",  # FULLWIDTH EQUALS SIGN
-    "\uff0bcmd",  # FULLWIDTH PLUS SIGN
-    "\uff0d2+3",  # FULLWIDTH HYPHEN-MINUS
-    "\uff20SUM(A1)",  # FULLWIDTH COMMERCIAL AT
-    "\ufe66HYPERLINK(1)",  # SMALL EQUALS SIGN
-    " =1+2",  # a space first
-    "\u00a0=1+2",  # NO-BREAK SPACE
-    "\u200b=1+2",  # ZERO WIDTH SPACE
-    "\ufeff=1+2",  # a byte-order mark
-    "\u200e\u2060+cmd",  # LEFT-TO-RIGHT MARK, WORD JOINER
-    "\u3000\uff1dcmd",  # IDEOGRAPHIC SPACE, then a full-width equals sign
-]
-
 HEADER = [
     "article id",
     "article title",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -11,7 +13,7 @@ from annotations.models import Article, Label, Span
 from tests.factories import label_quote
 from tests.refusals import refusal
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _at(article: Article, quote: str) -> dict[str, object]:
@@ -61,7 +63,7 @@ def test_a_disagreement_is_shown_as_disputed(alice_client, article, alice, bob):
     label_quote(article, bob, "Officials say", "verified_fact")
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
     assert 'class="hl hl-disputed" data-spans="' in html
-    assert 'title="disputed">Officials say</mark>' in html
+    assert 'title="Disputed">Officials say</mark>' in html
 
 
 def test_nested_spans_list_every_covering_span_innermost_last(alice_client, article, alice):
@@ -171,7 +173,7 @@ def test_a_second_reviewer_reuses_the_span_and_it_becomes_disputed(bob_client, a
     assert Span.objects.count() == 1
     assert Label.objects.filter(span=span).count() == 2
     assert f'<li id="span-item-{span.id}" hx-swap-oob="true">' in html
-    assert 'title="disputed">Officials say</mark>' in html
+    assert 'title="Disputed">Officials say</mark>' in html
 
 
 def test_labelling_without_htmx_redirects_back_to_the_article(alice_client, article):
@@ -307,7 +309,7 @@ def test_panel_lists_every_reviewers_label_with_its_audit_trail(alice_client, ar
     assert '<strong class="reviewer">bob</strong>' in html
     assert "Ministry Q&amp;A" in html
     assert '<a href="https://example.com/a?b=1&amp;c" rel="noopener noreferrer nofollow"' in html
-    assert 'title="disputed">disputed</span>' in html
+    assert 'title="Disputed">Disputed</span>' in html
     assert "labelled" in html and "label: Official claim" in html
     # alice may change her own label only: one change form, one remove button.
     assert html.count('aria-label="Change your label"') == 1
@@ -350,8 +352,8 @@ def test_panel_offers_another_editor_their_own_label(bob_client, article, alice)
     )
     assert response.status_code == 200
     assert (
-        '<aside id="span-panel" class="span-panel" aria-labelledby="span-panel-title" hx-swap-oob="true">'
-        in response.content.decode()
+        '<aside id="span-panel" class="span-panel" aria-labelledby="span-panel-title" '
+        'data-error-region="#panel-error" hx-swap-oob="true">' in response.content.decode()
     )
     assert Label.objects.filter(span=span).count() == 2
 

@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
@@ -107,7 +108,7 @@ def test_removing_the_last_label_while_another_editor_labels_the_span_loses_noth
 ):
     for phrase in PHRASES:
         alices = _label(article, alice, phrase)()
-        results = _in_threads(lambda a=alices: remove_label(a, alice), _label(article, bob, phrase))
+        results = _in_threads(partial(remove_label, alices, alice), _label(article, bob, phrase))
         assert not any(isinstance(result, Exception) for result in results), results
         # bob's label survives, on the span at exactly that range (the old one or a new one).
         span = Span.objects.get(article=article, start=phrase[0], end=phrase[1])
@@ -119,7 +120,7 @@ def test_two_editors_removing_the_last_two_labels_leave_no_empty_span(article, a
     for phrase in PHRASES:
         alices, bobs = _label(article, alice, phrase)(), _label(article, bob, phrase)()
         results = _in_threads(
-            lambda a=alices: remove_label(a, alice), lambda b=bobs: remove_label(b, bob)
+            partial(remove_label, alices, alice), partial(remove_label, bobs, bob)
         )
         assert sorted(results) == [False, True], results  # exactly one of them took the span
     assert not Span.objects.exists()

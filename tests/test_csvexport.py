@@ -8,6 +8,7 @@ import datetime
 import io
 import sys
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,43 +16,41 @@ from hypothesis import strategies as st
 
 from annotations.csvexport import (
     BLANKS,
-    COLUMNS,
     FORMULA_STARTERS,
     HEADER,
     NUMERIC_COLUMNS,
+    Row,
     csv_chunks,
     neutralise,
 )
-from tests.exporting import FORMULA_PAYLOADS
+from bench.fixtures import FORMULA_PAYLOADS
 
 # NUL cannot reach the database, but the pure writer must still neutralise it.
 PAYLOADS = [*FORMULA_PAYLOADS, "\x00NUL"]
-TEXT_COLUMNS = [index for index in range(len(COLUMNS)) if index not in NUMERIC_COLUMNS]
+TEXT_COLUMNS = [index for index in range(len(HEADER)) if index not in NUMERIC_COLUMNS]
 WHEN = datetime.datetime(2026, 11, 28, 8, 55, 3, 123456, tzinfo=datetime.UTC)
 
 
-def _row(**overrides: object) -> list[object]:
-    row: list[object] = [
-        7,
-        "Title",
-        "Outlet",
-        "https://example.com/a",
-        11,
-        0,
-        9,
-        "Officials",
-        "Official claim",
-        "official_claim",
-        "Disputed",
-        "alice",
-        "",
-        "",
-        WHEN,
-        WHEN,
-    ]
-    for name, value in overrides.items():
-        row[HEADER.index(name.replace("_", " "))] = value
-    return row
+def _row(**overrides: Any) -> list[object]:
+    row = Row(
+        article_id=7,
+        article_title="Title",
+        outlet="Outlet",
+        article_url="https://example.com/a",
+        span_id=11,
+        start=0,
+        end=9,
+        quote="Officials",
+        label="Official claim",
+        label_code="official_claim",
+        span_consensus="Disputed",
+        reviewer="alice",
+        note="",
+        source_url="",
+        created=WHEN,
+        updated=WHEN,
+    )
+    return list(row._replace(**overrides))
 
 
 def _read(chunks: list[str]) -> list[list[str]]:

@@ -44,12 +44,14 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_check_deploy_notices_a_weak_secret_key():
     # The test above can fail: a short key is exactly what --deploy warns about.
     result = _manage(
@@ -59,6 +61,7 @@ def test_check_deploy_notices_a_weak_secret_key():
     assert "security.W009" in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_production_refuses_to_start_without_a_secret_key():
     env = _production_env()
     del env["SECRET_KEY"]
@@ -75,6 +78,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_production_refuses_to_sign_without_a_secret_key():
     env = _production_env()
     del env["SECRET_KEY"]
@@ -83,6 +87,7 @@ def test_production_refuses_to_sign_without_a_secret_key():
     assert "ImproperlyConfigured" in result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_build_steps_run_without_a_secret_key():
     # A deployment builds (collectstatic, migrations check) before secrets exist.
     env = _production_env()
@@ -91,6 +96,7 @@ def test_build_steps_run_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_production_cookies_are_secure_and_httponly_with_hsts():
     code = (
         "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
@@ -243,7 +249,9 @@ def test_a_write_with_the_pages_csrf_token_is_accepted(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     html = client.get("/articles/new/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    token = found.group(1)
     response = client.post(
         "/articles/new/", {"title": "Real", "body": "Real text.", "csrfmiddlewaretoken": token}
     )
@@ -256,7 +264,9 @@ def test_htmx_header_token_is_the_one_on_the_body(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     html = client.get("/").content.decode()
-    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
+    found = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html)
+    assert found is not None
+    token = found.group(1)
     response = client.post(
         "/articles/new/",
         {"title": "Via header", "body": "Header text."},

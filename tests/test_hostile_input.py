@@ -102,6 +102,7 @@ def test_article_links_are_http_or_refused(alice_client, db, url):
     else:
         # Accepted: an http(s) URL, or "//host/x" read as https://host/x; shown escaped.
         assert response.status_code == 302
+        assert article is not None
         assert article.url.startswith(("http://", "https://"))
         html = alice_client.get(f"/articles/{article.id}/").content.decode()
         assert f'href="{escape(article.url)}"' in html

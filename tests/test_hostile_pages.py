@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -18,7 +19,7 @@ from annotations.models import EDITORS_GROUP, Article, Label
 from annotations.text import canonicalize
 from tests.hostile import PAYLOADS, URLS, assert_inert
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 HOSTILE_NAME = "<svg onload=alert(1)>"
 SHOWN = [p for p in PAYLOADS if "\x00" not in p.text and len(p.text) <= 2000]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -63,7 +64,7 @@ def hostile(alice) -> dict[str, int]:
                 note=_note_or_empty(payload.text),
                 source_url=good_urls[n % len(good_urls)],
             )
-    return {"article": article.id, "span": article.spans.first().id, "villain": villain.id}
+    return {"article": article.id, "span": article.spans.earliest("pk").id, "villain": villain.id}
 
 
 # --- The label endpoints -----------------------------------------------------------------
@@ -162,7 +163,7 @@ def test_the_admin_is_inert(staff_client, hostile, url):
 
 
 def test_the_label_admin_and_its_history_are_inert(staff_client, hostile):
-    label = Label.objects.filter(reviewer_id=hostile["villain"]).first()
+    label = Label.objects.filter(reviewer_id=hostile["villain"]).earliest("pk")
     for url in (
         f"/admin/annotations/label/{label.id}/change/",
         f"/admin/annotations/label/{label.id}/history/",

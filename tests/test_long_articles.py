@@ -27,7 +27,9 @@ SCRIPTS = {
 def _submit_like_a_browser(client, url: str, data: dict[str, str]):
     """POST ``data`` encoded as the page's form says (its enctype), as a browser does."""
     page = client.get(url).content.decode()
-    form = re.search(r"<form method=\"post\"[^>]*>", page).group(0)
+    found = re.search(r"<form method=\"post\"[^>]*>", page)
+    assert found is not None
+    form = found.group(0)
     if 'enctype="multipart/form-data"' in form:
         return client.post(url, data)  # the test client's default: multipart
     return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")

@@ -67,14 +67,14 @@ def test_a_change_racing_its_removal_answers_404_through_the_view(
     label = label_quote(article, alice, "Officials say", "official_claim")
     from annotations.views import annotate
 
-    found = annotate._get_label
+    found = annotate.get_label
 
     def found_then_removed(article: Article, label_id: int) -> Label:
         read = found(article, label_id)
         remove_label(Label.objects.get(pk=label_id), alice)  # the other tab's click
         return read
 
-    monkeypatch.setattr(annotate, "_get_label", found_then_removed)
+    monkeypatch.setattr(annotate, "get_label", found_then_removed)
     response = raising_client.post(
         f"/articles/{article.id}/labels/{label.id}/",
         {"kind": "verified_fact", "note": "", "source_url": ""},

@@ -6,6 +6,8 @@ database, so every app process (and machine) shares it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -14,7 +16,7 @@ from annotations.models import Label
 from tests.factories import label_quote
 from tests.refusals import refusal
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 MESSAGE = "Too many label changes in one minute (the limit is 5). Wait a moment, then try again."
 
 

@@ -1,6 +1,8 @@
 // Annotating an article: turn a text selection into code point offsets and
 // show the label toolbar; open a highlight's panel on click. htmx sends the
 // requests and swaps the server-rendered answer; nothing is rendered here.
+// A failed request is errors.js's (every page's): it says why in the toolbar
+// or the panel, and the toolbar stays open with what was typed.
 //
 // Offsets are Unicode code points into the canonical body. The DOM counts
 // UTF-16 units, so every length below goes through codePoints(). Each <p> of
@@ -227,8 +229,10 @@
 
   // --- The span panel -----------------------------------------------------
 
-  function openPanel(spanId) {
+  // ``source``: the highlight or link clicked, so a failure is shown where errors.js looks for it.
+  function openPanel(spanId, source) {
     window.htmx.ajax("GET", root.dataset.spanUrl + spanId + "/", {
+      source: source,
       target: "#span-panel",
       swap: "outerHTML",
     });
@@ -251,14 +255,14 @@
       var id = link.dataset.spanLink;
       var mark = body.querySelector('mark[data-spans~="' + id + '"]');
       if (mark) mark.scrollIntoView({ block: "center" });
-      openPanel(id);
+      openPanel(id, link);
       return;
     }
     var highlight = event.target.closest("mark[data-spans]");
     if (highlight && body.contains(highlight) && window.getSelection().isCollapsed) {
       // The innermost span is listed last: it is the one a click means.
       var ids = highlight.dataset.spans.split(" ");
-      openPanel(ids[ids.length - 1]);
+      openPanel(ids[ids.length - 1], highlight);
     }
   });
 
@@ -268,33 +272,5 @@
       var heading = document.getElementById("span-panel-title");
       if (heading) heading.focus();
     }
-  });
-
-  // --- Errors ---------------------------------------------------------------
-
-  function regionFor(element) {
-    var panel = element && element.closest && element.closest("#span-panel");
-    return document.getElementById(panel ? "panel-error" : "annotate-error");
-  }
-
-  // htmx swaps no error answer (base.html's htmx-config). A refusal's message
-  // comes as plain text and is shown as text: nothing in it is ever markup.
-  document.addEventListener("htmx:responseError", function (event) {
-    var region = regionFor(event.detail.elt);
-    if (!region) return;
-    var xhr = event.detail.xhr;
-    var status = xhr.status;
-    if (status < 500 && /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "")) {
-      region.textContent = xhr.responseText;
-      return;
-    }
-    region.textContent = status === 403
-      ? "You may not do this here (403). Your session may have expired: reload the page."
-      : "The server could not do this (" + status + "). Reload the page and try again.";
-  });
-
-  document.addEventListener("htmx:sendError", function (event) {
-    var region = regionFor(event.detail.elt);
-    if (region) region.textContent = "The server did not answer. Check the connection and try again.";
   });
 })();

@@ -144,7 +144,7 @@ def test_a_second_reviewer_disagrees_and_the_span_shows_disputed(open_as, seed_a
     panel.get_by_text("alice", exact=True).wait_for()
     panel.get_by_role("button", name="Verified fact", exact=True).click()
 
-    page.locator('#article-body mark[title="disputed"]', has_text="One version").wait_for()
+    page.locator('#article-body mark[title="Disputed"]', has_text="One version").wait_for()
     assert "hl-disputed" in mark(page, "One version").get_attribute("class")
     assert panel.locator(".reviewer").all_inner_texts() == ["alice", "bob"]
     assert Label.objects.filter(span__quote=PHRASE).count() == 2
