@@ -57,7 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
+from diff_match_patch import diff_match_patch
 
 DIFF_TIMEOUT = 0.5  # seconds: a safety net for pathological input only
 # A hunk is re-diffed to map an edge inside it only up to this size: a

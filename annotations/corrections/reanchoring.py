@@ -82,7 +82,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotations import graphemes
 from annotations.corrections.diffing import EQUAL, INSERT, DiffMap, Hunk, semantic_ops
 from annotations.corrections.recognition import (
     FOLD_CHARS,
@@ -91,6 +90,7 @@ from annotations.corrections.recognition import (
     Rule,
     likeness,
 )
+from annotations.graphemes import snap
 from annotations.text import CONTEXT_CHARS, PARAGRAPH_BREAK, context
 
 CONFIRM_CONTEXT = 16
@@ -434,7 +434,7 @@ class _Reanchoring:
     ) -> Placement:
         if not (self.new[start - 1 : start + 1] + self.new[end - 1 : end + 1]).isascii():
             # Rule 5: between grapheme clusters (ASCII neighbours always are).
-            start, end = graphemes.snap(self.new, start, end)
+            start, end = snap(self.new, start, end)
         quote = self.new[start:end]
         if quote != span.quote:
             status = Status.EDITED
