@@ -49,7 +49,8 @@ def test_a_short_run_passes_and_the_check_catches_a_lost_and_a_phantom_label(
         tmp_path,
         users=len(plan["usernames"]),
         spawn_rate=10,
-        options=scenario.defaults(duration=4, think=(0.05, 0.15), writes_per_minute=600),
+        # Quick editors, still under the server's write throttle (60 a minute).
+        options=scenario.defaults(duration=4, think=(0.05, 0.15), writes_per_minute=60),
     )
     load, acknowledged = outcome["load"], outcome["ledger"]
 

@@ -46,13 +46,16 @@ HX_HEADERS_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')  # <body hx-headers>,
 SPAN_ITEM = re.compile(r'id="span-item-(\d+)"')
 
 
-@events.init_command_line_parser.add_listener
 def _add_options(parser: Any) -> None:
     add_options(parser)
     group = parser.add_argument_group("where")
     group.add_argument("--plan", required=True, help="plan.json from the runner")
     group.add_argument("--out", default="bench/out/loadtest/locust", help="where figures go")
     group.add_argument("--hosts", default="", help="comma-separated servers; each user keeps one")
+
+
+# Registered by calls rather than as decorators: Locust's EventHook is untyped.
+events.init_command_line_parser.add_listener(_add_options)
 
 
 def options(environment: Environment) -> argparse.Namespace:
@@ -83,11 +86,13 @@ def _arrive(environment: Environment) -> None:
     _everyone_in.set()
 
 
-@events.test_stop.add_listener
 def _write_results(environment: Environment, **_: Any) -> None:
     out = Path(options(environment).out)
     write_stats(environment, out, "")
     save(_ledger, out / f"ledger-{os.getpid()}.json")
+
+
+events.test_stop.add_listener(_write_results)
 
 
 def write_stats(environment: Environment, out: Path, prefix: str) -> None:

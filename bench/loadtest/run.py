@@ -30,14 +30,18 @@ Extending it:
   nothing, so the ledger needs no change.
 * Throughput at saturation (issue 17): ``--rate R`` replaces the reading pauses
   by Locust's ``constant_throughput`` so that all editors together act R times a
-  second; raise ``--writes-per-minute`` with it, or add a user class that only
-  labels. A curve is one run per rate with ``--no-write`` and ``--json-out``
-  (or a ``LoadTestShape`` in the locustfile stepping through the rates).
-  ``--instances 2`` runs two gunicorn servers against the one database, the
-  editors spread over both; the ledger check covers both.
-* A write throttle (issue 10): each editor writes at most
-  ``--writes-per-minute`` labels (30: one every two seconds, bursts of ten
-  seconds' worth), a fast human; set it to the throttle's human rate.
+  second; raise ``--writes-per-minute`` with it (and the servers' throttle, see
+  below), or add a user class that only labels. A curve is one run per rate
+  with ``--no-write`` and ``--json-out`` (or a ``LoadTestShape`` in the
+  locustfile stepping through the rates). ``--instances 2`` runs two gunicorn
+  servers against the one database, the editors spread over both; the ledger
+  check covers both.
+* The write throttle (annotations/throttle.py, ``LABEL_WRITES_PER_MINUTE``, 60
+  by default): each editor writes at most ``--writes-per-minute`` labels (30,
+  with bursts of ten seconds' worth: at most 35 in any minute), so the default
+  scenario stays under it as a person does. A run that writes faster sets
+  ``LABEL_WRITES_PER_MINUTE`` (0: off) in the environment, which the servers
+  inherit; otherwise the 429s count as errors.
 * Other Locust options (``--processes`` excepted: the wait for everyone's login
   counts the users of one process) go through ``--locust-args``.
 """
