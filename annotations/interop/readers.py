@@ -66,6 +66,7 @@ MAX_QUOTE_CHARS = 20_000
 CONTEXT_CHARS = 64
 LABEL_STUDIO_TEXT_KEY = "text"
 
+_LABEL_STUDIO_KEYS = {"annotations", "completions", "predictions"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -142,7 +143,7 @@ def detect(doc: Any) -> str:
     if isinstance(doc, dict):
         if "rows" in doc:
             return HYPOTHESIS
-        if "data" in doc and ("annotations" in doc or "predictions" in doc):
+        if "data" in doc and _LABEL_STUDIO_KEYS & doc.keys():
             return LABEL_STUDIO
         if "@context" in doc or _types(doc) & {
             "Annotation",
@@ -155,7 +156,7 @@ def detect(doc: Any) -> str:
             raise FileRefused("The file is an empty list: it holds no annotations.")
         first = doc[0]
         if isinstance(first, dict):
-            if "data" in first and ("annotations" in first or "predictions" in first):
+            if "data" in first and _LABEL_STUDIO_KEYS & first.keys():
                 return LABEL_STUDIO
             if "target" in first and "user" in first and ("uri" in first or "links" in first):
                 return HYPOTHESIS
@@ -174,8 +175,13 @@ def read(
     max_bytes: int = MAX_FILE_BYTES,
     max_annotations: int = MAX_ANNOTATIONS,
     text_key: str = LABEL_STUDIO_TEXT_KEY,
+    body: str | None = None,
 ) -> Parsed:
-    """Every annotation of the file as a ``Record`` or a ``Refusal`` (module docstring)."""
+    """Every annotation of the file as a ``Record`` or a ``Refusal`` (module docstring).
+
+    ``body``, the article's text, picks out the tasks of a Label Studio file
+    that hold several: those whose text is the body, white space aside.
+    """
     doc = load_json(data, max_bytes=max_bytes)
     fmt = detect(doc)
     parsed = Parsed(format=fmt)
@@ -185,7 +191,7 @@ def read(
     elif fmt == HYPOTHESIS:
         items = _hypothesis_items(doc, kinds)
     else:
-        items = _label_studio_items(doc, kinds, text_key, parsed.warnings)
+        items = _label_studio_items(doc, kinds, text_key, body, parsed.warnings)
     for origin, build in items:
         if len(parsed.records) + len(parsed.refusals) >= max_annotations:
             raise FileRefused(
@@ -444,23 +450,40 @@ def _hypothesis(row: Any, kinds: KindTable) -> Record:
 # Label Studio
 
 
+def _task_text(task: Any, text_key: str) -> str | None:
+    data = task.get("data") if isinstance(task, dict) else None
+    text = data.get(text_key) if isinstance(data, dict) else None
+    return text if isinstance(text, str) else None
+
+
 def _label_studio_items(
-    doc: Any, kinds: KindTable, text_key: str, warnings: list[str]
+    doc: Any, kinds: KindTable, text_key: str, body: str | None, warnings: list[str]
 ) -> Iterator[tuple[str, Callable[[], Record]]]:
+    tasks = _many(doc)
+    if body is not None and len(tasks) > 1:
+        wanted = " ".join(body.split())
+        mine = [t for t in tasks if " ".join((_task_text(t, text_key) or "").split()) == wanted]
+        if mine:
+            if len(tasks) > len(mine):
+                warnings.append(
+                    f"{len(tasks) - len(mine)} of the file's {len(tasks)} Label Studio tasks "
+                    "label other texts than this article's and were skipped."
+                )
+            tasks = mine
     predictions = 0
-    for number, task in enumerate(_many(doc), start=1):
+    for number, task in enumerate(tasks, start=1):
         if not isinstance(task, dict):
             yield f"Label Studio task {number}", _refusing("It is not a task (a JSON object).")
             continue
         task_name = f"Label Studio task {task.get('id', number)}"
         predictions += len(_many(task.get("predictions"))) + len(_many(task.get("drafts")))
-        data = task.get("data")
-        text = data.get(text_key) if isinstance(data, dict) else None
-        if not isinstance(text, str):
+        text = _task_text(task, text_key)
+        if text is None:
             yield task_name, _refusing(f"It has no text in data.{text_key}.")
             continue
         offsets = _Utf16(text)
-        for annotation in _many(task.get("annotations")):
+        # "completions" is what Label Studio before 1.0 called annotations.
+        for annotation in _many(task.get("annotations", task.get("completions"))):
             if not isinstance(annotation, dict):
                 yield task_name, _refusing("One of its annotations is not a JSON object.")
                 continue
@@ -494,8 +517,8 @@ def _label_studio_items(
                 yield region, build
     if predictions:
         warnings.append(
-            f"{predictions} Label Studio predictions and drafts were skipped: "
-            "a model's guess or an unsubmitted draft is no reviewer's label."
+            f"Skipped {predictions} Label Studio prediction{'s' if predictions > 1 else ''} "
+            "and drafts: a model's guess or an unsubmitted draft is no reviewer's label."
         )
 
 
