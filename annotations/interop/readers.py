@@ -517,8 +517,9 @@ def _label_studio_items(
                 yield region, build
     if predictions:
         warnings.append(
-            f"Skipped {predictions} Label Studio prediction{'s' if predictions > 1 else ''} "
-            "and drafts: a model's guess or an unsubmitted draft is no reviewer's label."
+            f"Skipped {predictions} Label Studio "
+            f"{'prediction or draft' if predictions == 1 else 'predictions and drafts'}: "
+            "a model's guess or an unsubmitted draft is no reviewer's label."
         )
 
 

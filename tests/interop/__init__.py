@@ -30,3 +30,28 @@ def _vendored_only(url: str, options: Any = None) -> dict[str, Any]:
 def expand(document: Any) -> list[dict[str, Any]]:
     """``document`` expanded by pyld, contexts read from this folder only."""
     return jsonld.expand(document, {"documentLoader": _vendored_only})
+
+
+def label_row(**values: Any) -> Any:
+    """A ``LabelRow`` with plausible values; keyword arguments replace any of them."""
+    from annotations.interop.webannotation import LabelRow
+
+    row = {
+        "article_id": 7,
+        "label_id": 11,
+        "kind": "official_claim",
+        "start": 0,
+        "end": 9,
+        "quote": "Officials",
+        "prefix": "",
+        "suffix": " say 300,000 reservists were ca",
+        "note": "",
+        "source_url": "",
+        "reviewer": "alice",
+        "reviewer_name": "",
+        "created": "2026-11-28T08:55:03Z",
+        "updated": "2026-11-28T09:01:44Z",
+        "article_url": "",
+    }
+    row.update(values)
+    return LabelRow(**row)
