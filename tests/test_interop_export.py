@@ -23,6 +23,7 @@ from annotations.balance import KINDS
 from annotations.interop.vocabulary import Site, concept_scheme
 from annotations.interop.webannotation import (
     MEDIA_TYPE,
+    _AnnotationJson,
     annotation,
     article_chunks,
     collection_chunks,
@@ -472,3 +473,39 @@ def test_prefix_and_suffix_are_the_stored_context():
         "prefix": prefix,
         "suffix": suffix,
     }
+
+
+texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+label_rows = st.builds(
+    label_row,
+    article_id=st.integers(1, 10**9),
+    label_id=st.integers(1, 10**12),
+    kind=st.sampled_from(KINDS),
+    start=st.integers(0, 10**6),
+    end=st.integers(0, 10**6),
+    quote=texts,
+    prefix=texts,
+    suffix=texts,
+    note=texts,
+    source_url=st.sampled_from(["", 'https://x.example/a?b=1&c="d"', "http://é.example/😀"]),
+    reviewer=texts,
+    reviewer_name=texts,
+    created=st.sampled_from(
+        ["2026-11-28T08:55:03Z", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)]
+    ),
+    updated=texts,
+    article_url=st.sampled_from(
+        ["", "https://news.example.com/a?id=3", "https://n.example/\u2028"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(label_rows, min_size=1, max_size=4))
+def test_the_fast_writer_writes_exactly_what_the_reference_annotation_encodes(rows):
+    """collection_chunks builds each annotation's JSON from pre-encoded pieces (for speed);
+    it must be the very text of the reference ``annotation()`` encoded."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    fast = _AnnotationJson(SITE)
+    for row in rows:
+        assert fast(row) == encode(annotation(row, SITE))

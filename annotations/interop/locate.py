@@ -43,7 +43,7 @@ from annotations.text import canonicalize
 
 MAX_CANDIDATES = 10_000
 AGREEING_CHARS = 8
-DEFAULT_SEARCH_BUDGET = 4_000_000_000
+DEFAULT_SEARCH_BUDGET = 1_000_000_000
 
 _WHITE_RUN = re.compile(r"\s+")
 _LONG_WHITE_RUN = re.compile(r"\s{2,}")
