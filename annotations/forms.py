@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from annotations import ingest
 from annotations.models import BODY_MAX_CHARS, Article
@@ -59,3 +63,40 @@ class ArticleForm(forms.ModelForm[Article]):
             except ingest.ArticleLocked as error:
                 raise ValidationError(error.messages, code="locked") from None
         return body
+
+
+class ImportForm(forms.Form):
+    """A file of labels from another tool, and the two choices an import asks for explicitly."""
+
+    file = forms.FileField(
+        label="File",
+        help_text=(
+            "Web Annotations (JSON-LD), a Hypothesis API search result, "
+            "or a Label Studio JSON export."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.jsonld,application/json,application/ld+json"}
+        ),
+    )
+    use_import_account = forms.BooleanField(required=False)  # labelled with the account's name
+    skip_refused = forms.BooleanField(
+        required=False, label="Import the acceptable labels even if others are refused"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["use_import_account"].label = (
+            "Keep labels by people without an account here, "
+            f"under the “{settings.IMPORT_ACCOUNT}” account"
+        )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        # The request limit already bounds it (newsroom/uploads.py); this says so per file.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if upload.size is not None and upload.size > limit:
+            raise ValidationError(
+                f"The file is {upload.size:,} bytes; the limit is {limit:,}. "
+                "Split it, or use manage.py import_annotations."
+            )
+        return upload

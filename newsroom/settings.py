@@ -6,9 +6,11 @@ value they cannot read: a typo in production must not silently become a default.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -52,6 +54,56 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_site_url(name: str, default: str) -> str:
+    """An http(s) origin (scheme, host, optional port), without a trailing slash; "" if unset."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().rstrip("/")
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  # raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the address readers reach the app at, like "
+            f"https://sourcemark.example.org (no path), not {raw!r}"
+        )
+    return value
+
+
+def env_label_names(name: str) -> dict[str, str]:
+    """A JSON object mapping other tools' label names to Sourcemark's kinds; {} if unset."""
+    from annotations.kinds import KINDS  # pure: no Django, safe while settings load
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        names = json.loads(raw)
+    except ValueError:
+        names = None
+    if not isinstance(names, dict) or not all(
+        isinstance(key, str) and key.strip() and value in KINDS for key, value in names.items()
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a JSON object mapping label names to one of {', '.join(KINDS)}, "
+            f'like {{"checked": "verified_fact"}}, not {raw!r}'
+        )
+    return names
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -193,6 +245,12 @@ STORAGES = {
 # 2 MB for pasted markup and the other fields. Anything larger is refused with a
 # 400 before a view sees it. tests/test_long_articles.py checks the sum.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1000 * 1000)
+# Uploaded files count against that limit too (newsroom/uploads.py); then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "newsroom.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Scripts run only from a <script> tag our templates wrote: each carries this
 # response's nonce, and 'strict-dynamic' ignores every other source, our own
@@ -254,6 +312,19 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
 # (annotations/throttle.py). A person labels a few a minute; the load test's
 # editors about 35; a flood thousands.
 LABEL_WRITES_PER_MINUTE = env_int("LABEL_WRITES_PER_MINUTE", 60)
+
+# Where readers reach the app: every id in a Web Annotation export starts here
+# (annotations/interop_export.py). A setting, not each request's Host: a label
+# must keep one id whichever name or proxy a reader came through, and
+# manage.py export_annotations has no request. Development serves on
+# 127.0.0.1; production must say (manage.py check --deploy reports it unset).
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# The account that keeps imported labels whose reviewers have no account here,
+# when the person importing asks for that (annotations/interop_import.py).
+IMPORT_ACCOUNT = os.environ.get("IMPORT_ACCOUNT", "import").strip()
+# Label names of other tools an import understands, beyond the built-in table
+# (annotations/interop/vocabulary.py, DEFAULT_NAMES).
+IMPORT_LABEL_NAMES = env_label_names("IMPORT_LABEL_NAMES")
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
 
-from annotations.balance import KINDS
 from annotations.interop.vocabulary import Site, concept_scheme
 from annotations.interop.webannotation import (
     MEDIA_TYPE,
@@ -28,6 +27,7 @@ from annotations.interop.webannotation import (
     article_chunks,
     collection_chunks,
 )
+from annotations.kinds import KINDS
 from annotations.text import CONTEXT_CHARS, canonicalize, context
 from tests.conftest import SAMPLE_BODY
 from tests.hostile import PAYLOADS
@@ -115,7 +115,7 @@ def _exactly_one(obj: dict[str, Any], key: str, rule: str) -> Any:
     return value
 
 
-def _types(obj: dict[str, Any]) -> list[str]:
+def _types(obj: dict[str, Any]) -> list[Any]:
     value = obj.get("type")
     return value if isinstance(value, list) else [value]
 

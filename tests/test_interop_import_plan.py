@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from annotations.balance import KINDS
 from annotations.interop.importplan import plan, same_document
 from annotations.interop.readers import Record, read
 from annotations.interop.vocabulary import Site
 from annotations.interop.webannotation import article_chunks
+from annotations.kinds import KINDS
 from annotations.text import canonicalize, context
 from tests.interop import HERE, label_row, sample
 

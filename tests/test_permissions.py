@@ -11,10 +11,12 @@ matrix does not cover fails ``test_every_url_pattern_is_in_the_matrix``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from annotations.access import SESSION_ENDED
@@ -43,6 +45,7 @@ class Endpoint:
     data: dict[str, Any] = field(default_factory=dict)
     htmx: bool = False
     label: str = ""  # tells apart two rows of one pattern
+    files: dict[str, bytes] = field(default_factory=dict)  # uploaded with the form
 
     @property
     def id(self) -> str:
@@ -53,6 +56,17 @@ class Endpoint:
 
 
 LABEL_FIELDS = {"start": "0", "end": "9", "quote": "Officials", "kind": "verified_fact"}
+# alice's label of the world, as a Web Annotation: importing it changes nothing.
+IMPORT_FILE = json.dumps(
+    {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "creator": {"type": "Person", "nickname": "alice"},
+        "body": {"type": "TextualBody", "purpose": "classifying", "value": "Official claim"},
+        "target": {"selector": {"type": "TextQuoteSelector", "exact": "Officials"}},
+    }
+).encode()
 CHANGE_FIELDS = {"kind": "unsourced_speculation", "note": "", "source_url": ""}
 
 MATRIX = [
@@ -150,6 +164,22 @@ MATRIX = [
     Endpoint(
         "article_labels_csv", "GET", "/articles/{article}/labels.csv", (302, 200, 200, 200, 200)
     ),
+    # Web Annotations: every logged-in user reads them, as the CSV; editors import them.
+    Endpoint(
+        "article_annotations",
+        "GET",
+        "/articles/{article}/annotations.jsonld",
+        (302, 200, 200, 200, 200),
+    ),
+    Endpoint(
+        "annotations_import",
+        "POST",
+        "/articles/{article}/annotations/import/",
+        (302, 403, 200, 200, 200),
+        files={"file": IMPORT_FILE},
+    ),
+    # The label vocabulary names the labels, holds no one's data: public.
+    Endpoint("label_scheme", "GET", "/vocab/labels", (200, 200, 200, 200, 200)),
     Endpoint("admin:index", "GET", "/admin/", (302, 302, 302, 302, 200)),
     Endpoint(
         "admin:annotations_article_changelist",
@@ -187,6 +217,14 @@ MATRIX = [
         label="CSV action",
     ),
     Endpoint(
+        "admin:annotations_article_changelist",
+        "POST",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_jsonld", "_selected_action": "{article}"},
+        label="Web Annotation action",
+    ),
+    Endpoint(
         "admin:annotations_label_changelist",
         "GET",
         "/admin/annotations/label/",
@@ -212,7 +250,13 @@ def _client(request, role: str) -> Client:
 
 def _call(client: Client, endpoint: Endpoint, world: dict[str, Any]):
     url = endpoint.url.format(**world)
-    data = {key: str(value).format(**world) for key, value in endpoint.data.items()}
+    data: dict[str, Any] = {key: str(value).format(**world) for key, value in endpoint.data.items()}
+    data.update(
+        {
+            name: SimpleUploadedFile(f"{name}.json", content)
+            for name, content in endpoint.files.items()
+        }
+    )
     headers = HX if endpoint.htmx else {}
     if endpoint.method == "GET":
         return client.get(url, **headers)
@@ -276,11 +320,13 @@ def test_denies_writes_without_a_csrf_token(world, alice, staff, endpoint):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "endpoint",
-    [e for e in MATRIX if not e.name.startswith("admin:")],
-    ids=[e.id for e in MATRIX if not e.name.startswith("admin:")],
-)
+# The app's views that need a login (the label vocabulary is public).
+LOGGED_IN_VIEWS = [
+    e for e in MATRIX if not e.name.startswith("admin:") and e.expected("anonymous") != 200
+]
+
+
+@pytest.mark.parametrize("endpoint", LOGGED_IN_VIEWS, ids=[e.id for e in LOGGED_IN_VIEWS])
 def test_every_view_tells_htmx_that_the_session_ended(client, world, endpoint):
     # Never the login page swapped into the page: a status and a sentence its script shows.
     response = _call(client, replace(endpoint, htmx=True), world)
@@ -294,7 +340,12 @@ def test_every_url_pattern_is_in_the_matrix():
     named = {pattern.name for pattern in urlpatterns}
     assert named <= covered, f"not in the permission matrix: {sorted(map(str, named - covered))}"
     # And every write pattern is checked for CSRF too.
-    assert {e.name for e in WRITES} >= {"article_create", "article_edit", "label_create"}
+    assert {e.name for e in WRITES} >= {
+        "article_create",
+        "article_edit",
+        "label_create",
+        "annotations_import",
+    }
 
 
 def test_a_reader_is_told_why_a_write_is_refused(carol_client, world):

@@ -3,7 +3,9 @@
 ``plan(body, records, …)`` takes an article's canonical body and the records
 read from a file (``readers.read``) and sorts each record into exactly one of:
 
-- **write**: a label to set through ``annotations.labelling.label_span``;
+- **write**: a label to set (``annotations.labelling.import_labels``), on a
+  span whose edges are widened to whole grapheme clusters as every span's are
+  (``annotations.graphemes``);
 - **unchanged**: the reviewer already has this very label there (same kind,
   note and source), so writing it would change nothing. This is what makes a
   re-import of the same file a no-op;
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from annotations import graphemes
 from annotations.interop.locate import Locator, NotFound
 from annotations.interop.readers import Record, Refusal
 
@@ -112,8 +115,12 @@ def plan(
         if isinstance(where, NotFound):
             result.refusals.append(Refusal(record.origin, where.reason))
             continue
-        write = Write(record, account, where.start, where.end, where.quote, where.by)
-        key = (account, where.start, where.end)
+        # Edges between grapheme clusters, as every span has them (annotations.graphemes):
+        # a Label Studio region that splits an emoji becomes the whole emoji, here, so
+        # that the plan compares and writes the span the app would store.
+        start, end = graphemes.snap(body, where.start, where.end)
+        write = Write(record, account, start, end, body[start:end], where.by)
+        key = (account, start, end)
         values = (record.kind, record.note.strip(), record.source_url.strip())
         if key in seen:
             earlier = seen[key]

@@ -110,6 +110,7 @@ class Parsed:
     records: list[Record] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # every annotation's, in the file's order
 
 
 class _Refuse(Exception):
@@ -197,6 +198,7 @@ def read(
             raise FileRefused(
                 f"The file holds more than {max_annotations:,} annotations; split it into smaller files."
             )
+        parsed.origins.append(origin)
         try:
             parsed.records.append(replace(build(), origin=origin))
         except _Refuse as refusal:

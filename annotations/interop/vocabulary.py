@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from annotations.balance import CATEGORY_NAMES, KINDS
+from annotations.kinds import KINDS, NAMES
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -51,11 +51,6 @@ DEFINITIONS = {
         "A statement with no named or checkable source: conjecture, rumour or prediction."
     ),
 }
-
-
-def kind_name(kind: str) -> str:
-    """The label's name as the app shows it: "Verified fact"."""
-    return CATEGORY_NAMES[kind].capitalize()
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ def concept_scheme(site: Site) -> dict[str, Any]:
             {
                 "id": site.concept(kind),
                 "type": "skos:Concept",
-                "prefLabel": kind_name(kind),
+                "prefLabel": NAMES[kind],
                 "definition": DEFINITIONS[kind],
                 "notation": kind,
                 "inScheme": site.scheme,
@@ -162,7 +157,7 @@ class KindTable:
         table: dict[str, str] = {}
         for kind in KINDS:
             table[normalise_name(kind)] = kind
-            table[normalise_name(kind_name(kind))] = kind
+            table[normalise_name(NAMES[kind])] = kind
         for name, kind in names.items():
             if kind not in KINDS:
                 raise ValueError(

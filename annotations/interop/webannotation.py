@@ -40,9 +40,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from annotations.balance import KINDS
 from annotations.csvexport import iso_utc
-from annotations.interop.vocabulary import ANNO_CONTEXT, Site, kind_name
+from annotations.interop.vocabulary import ANNO_CONTEXT, Site
+from annotations.kinds import KINDS, NAMES
 
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 # Annotations per bytes chunk handed to the response: fewer, larger writes.
@@ -91,7 +91,7 @@ def _label_bodies(site: Site) -> dict[str, dict[str, Any]]:
             "id": site.concept(kind),
             "type": "TextualBody",
             "purpose": "classifying",
-            "value": kind_name(kind),
+            "value": NAMES[kind],
             "format": "text/plain",
             "language": "en",
         }

@@ -36,7 +36,7 @@ def label_row(**values: Any) -> Any:
     """A ``LabelRow`` with plausible values; keyword arguments replace any of them."""
     from annotations.interop.webannotation import LabelRow
 
-    row = {
+    row: dict[str, Any] = {
         "article_id": 7,
         "label_id": 11,
         "kind": "official_claim",
