@@ -84,6 +84,7 @@ class ImportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["use_import_account"].label = (
             "Keep labels by people without an account here, "

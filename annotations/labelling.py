@@ -212,11 +212,12 @@ def import_labels(
     """
     with transaction.atomic():
         article = lock_article(article_id)
+        stored = Label.objects.filter(article_id=article.pk).order_by()
         existing: ExistingLabels = {
             (reviewer_id, start, end): (kind, note, source_url)
-            for reviewer_id, start, end, kind, note, source_url in Label.objects.filter(
-                article_id=article.pk
-            ).values_list("reviewer_id", "span__start", "span__end", "kind", "note", "source_url")
+            for reviewer_id, start, end, kind, note, source_url in stored.values_list(
+                "reviewer_id", "span__start", "span__end", "kind", "note", "source_url"
+            )
         }
         new = list(decide(article, existing))
         if not new:
@@ -252,7 +253,7 @@ def import_labels(
             Label,
             batch_size=_IMPORT_BATCH,
             default_user=author,
-            default_change_reason=reason,
+            default_change_reason=reason[:100],  # the history column's length
         )
         return len(labels)
 
@@ -263,12 +264,7 @@ def _spans_at(article: Article, places: list[tuple[int, Anchor]]) -> dict[tuple[
     One query and the inserts, under the article's lock (no one else adds a
     span meanwhile). A new span's creator is its first importer's reviewer.
     """
-    ids = {
-        (start, end): pk
-        for pk, start, end in Span.objects.filter(article_id=article.pk).values_list(
-            "pk", "start", "end"
-        )
-    }
+    ids = _span_ids(article)
     missing: dict[tuple[int, int], Span] = {}
     for reviewer_id, where in places:
         if (where.start, where.end) not in ids and (where.start, where.end) not in missing:
@@ -283,14 +279,15 @@ def _spans_at(article: Article, places: list[tuple[int, Anchor]]) -> dict[tuple[
             )
     created = Span.objects.bulk_create(missing.values(), batch_size=_IMPORT_BATCH)
     if any(span.pk is None for span in created):  # a database that returns no ids
-        return {
-            (start, end): pk
-            for pk, start, end in Span.objects.filter(article_id=article.pk).values_list(
-                "pk", "start", "end"
-            )
-        }
+        return _span_ids(article)
     ids.update({(span.start, span.end): span.pk for span in created})
     return ids
+
+
+def _span_ids(article: Article) -> dict[tuple[int, int], int]:
+    # No ordering: Span's default (by article) would join the article table.
+    spans = Span.objects.filter(article_id=article.pk).order_by()
+    return {(start, end): pk for pk, start, end in spans.values_list("pk", "start", "end")}
 
 
 def _anchor(body: str, start: int, end: int, quote: str) -> Anchor:
