@@ -71,8 +71,8 @@ def upload(client: Client, article: Article, data: bytes, **options: str) -> Any
 
 def export(client: Client, article: Article) -> bytes:
     response = client.get(f"/articles/{article.id}/annotations.jsonld")
-    assert response.status_code == 200
-    return b"".join(response.streaming_content)
+    assert response.status_code == 200 and response.streaming
+    return response.getvalue()
 
 
 def stored(article: Article) -> list[tuple[Any, ...]]:
