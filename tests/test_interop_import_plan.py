@@ -245,3 +245,26 @@ def test_a_record_whose_text_is_elsewhere_is_refused_not_misplaced():
     the_plan = plan(BODY, [record], article_urls=[], accounts=USERS)
     assert not the_plan.writes
     assert the_plan.refusals[0].reason == "Its quote is not in the article's text."
+
+
+def test_a_passage_that_splits_an_emoji_becomes_the_whole_emoji_as_every_span_does():
+    """A tool that counted UTF-16 units, or a careless selection, can cut a grapheme
+    cluster; the plan widens the span as the app widens a selection (annotations.graphemes)."""
+    body = "Reporters 🇺🇦 saw the 👩🏽‍⚕️ medics."
+    flag = body.index("🇺🇦")
+    record = Record(
+        origin="region 1",
+        reviewer="alice",
+        reviewer_name="",
+        kind="verified_fact",
+        quote="Reporters 🇺",  # half the flag
+        start=0,
+        end=flag + 1,
+    )
+    the_plan = plan(body, [record], article_urls=[], accounts=USERS)
+    (write,) = the_plan.writes
+    assert (write.start, write.end, write.quote) == (0, flag + 2, "Reporters 🇺🇦")
+    # What the database then holds is what a second import of the file finds.
+    existing = {(1, 0, flag + 2): ("verified_fact", "", "")}
+    again = plan(body, [record], article_urls=[], accounts=USERS, existing=existing)
+    assert not again.writes and len(again.unchanged) == 1
