@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from annotations import graphemes
+from annotations.graphemes import snap
 from annotations.interop.locate import Locator, NotFound
 from annotations.interop.readers import Record, Refusal
 
@@ -118,7 +118,7 @@ def plan(
         # Edges between grapheme clusters, as every span has them (annotations.graphemes):
         # a Label Studio region that splits an emoji becomes the whole emoji, here, so
         # that the plan compares and writes the span the app would store.
-        start, end = graphemes.snap(body, where.start, where.end)
+        start, end = snap(body, where.start, where.end)
         write = Write(record, account, start, end, body[start:end], where.by)
         key = (account, start, end)
         values = (record.kind, record.note.strip(), record.source_url.strip())
