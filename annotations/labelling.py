@@ -262,7 +262,7 @@ def _spans_at(article: Article, places: list[tuple[int, Anchor]]) -> dict[tuple[
     """The id of the article's span at each place, creating those that are missing.
 
     One query and the inserts, under the article's lock (no one else adds a
-    span meanwhile). A new span's creator is its first importer's reviewer.
+    span meanwhile). A new span's creator is the reviewer of its first imported label.
     """
     ids = _span_ids(article)
     missing: dict[tuple[int, int], Span] = {}
