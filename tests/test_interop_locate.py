@@ -58,6 +58,19 @@ def test_white_space_and_no_break_spaces_in_the_quote_do_not_matter():
     assert found(Locator(body).locate(copied, start=0, end=32))[3] == "position"
 
 
+def test_typography_counts_as_re_anchoring_counts_it():
+    """Straight quotes and hyphens for curly quotes and dashes: the same text, as
+    annotations.corrections.recognition folds it; the span is the body's own text."""
+    body = "He called it “a bold plan” – twice.\n\nThe plan’s cost rose."
+    locator = Locator(body)
+    quote = '"a bold plan" - twice'
+    start = body.index("“a bold")
+    assert found(locator.locate(quote)) == (start, start + 21, body[start : start + 21], "quote")
+    assert found(locator.locate("plan's cost", start=body.index("plan’s"), end=0))[2] == (
+        "plan’s cost"
+    )
+
+
 def test_a_quote_across_a_paragraph_break_is_found_with_its_blank_line():
     body = SAMPLE_BODY
     start, end, quote, _ = found(Locator(body).locate("called up.\nOne version"))

@@ -4,10 +4,13 @@
 or ``NotFound`` with a reason an editor can read. The rules, in order:
 
 1. **By position.** When ``start``/``end`` lie inside the body and the body's
-   text there is the quote, that is the span. "Is the quote" ignores white
-   space and compares canonical forms (``annotations.text.canonicalize``): a
-   quote copied from a web page has other spaces and line breaks than the
-   stored text, and each such character is one code point either way.
+   text there is the quote, that is the span. "Is the quote" compares
+   canonical forms (``annotations.text.canonicalize``) with white space and
+   typography folded as re-anchoring folds them
+   (``annotations.corrections.recognition.FOLD_CHARS``: curly quotes,
+   primes and dashes): a quote copied from a web page has other spaces, line
+   breaks and quote marks than the stored text, and each such character is
+   one code point either way.
 2. **By quote and context.** Otherwise every occurrence of the quote in the
    body (white space ignored in the same way) is a candidate, scored by how
    many characters of ``prefix`` end right before it plus how many of
@@ -28,9 +31,12 @@ scores at most ``MAX_CANDIDATES`` occurrences. Searches are charged
 against a budget of body characters, so a hostile file of thousands of
 absent quotes on a 2 MB article ends in refusals, not minutes of work.
 
-Issue 14's re-anchoring (``annotations/corrections/``) is building a
-context-scored search of its own; once it lands, step 2 should become a call
-to it, keeping this interface.
+Why not issue 14's search (``annotations.corrections.reanchoring``): it
+places a span of one revision of an article in the next, searching only the
+text the diff of the two bodies marks as changed and confirming candidates
+against the old body's paragraphs. An import has no old body, only a quote
+and a little context, so there is no diff to search; what the two share is
+what counts as the same text, ``FOLD_CHARS``, used here.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from annotations.corrections.recognition import FOLD_CHARS
 from annotations.text import canonicalize
 
 MAX_CANDIDATES = 10_000
@@ -63,8 +70,8 @@ class NotFound:
 
 
 def loose(text: str) -> str:
-    """``text`` canonical, with every run of white space one space, stripped."""
-    return " ".join(canonicalize(text).split())
+    """``text`` canonical and folded, with every run of white space one space, stripped."""
+    return " ".join(canonicalize(text).translate(FOLD_CHARS).split())
 
 
 class Locator:
@@ -73,7 +80,8 @@ class Locator:
     def __init__(self, body: str, *, search_budget: int = DEFAULT_SEARCH_BUDGET) -> None:
         self.body = body
         self.budget = search_budget
-        self._loose = _WHITE_RUN.sub(" ", body)
+        # FOLD_CHARS maps one character to one: offsets into it are the body's.
+        self._loose = _WHITE_RUN.sub(" ", body.translate(FOLD_CHARS))
         # Each run of 2+ white-space characters became one space: where that
         # space is in the loose text, and how many characters were dropped up to it.
         self._runs: list[int] = []
