@@ -143,7 +143,11 @@ def test_an_article_without_labels_is_an_empty_collection(carol_client, article)
     assert document["total"] == 0 and "first" not in document
 
 
-@pytest.mark.parametrize("payload", PAYLOADS, ids=[p.name for p in PAYLOADS])
+# What the database can hold: PostgreSQL stores no NUL (the app refuses it before it gets there).
+STORABLE = [p for p in PAYLOADS if "\x00" not in p.text]
+
+
+@pytest.mark.parametrize("payload", STORABLE, ids=[p.name for p in STORABLE])
 def test_hostile_notes_and_names_come_back_as_they_were_typed(
     carol_client, article, alice, payload
 ):
