@@ -71,6 +71,9 @@ __all__ = ["ExtractedPage", "PageRefused", "extract_page"]
 
 TextSource = Literal["page", "json-ld"]
 MAX_REMOVED_BLOCKS = 300
+# Less text than this is a login wall, an error page or a bare index, not a story
+# (counted in characters: Chinese and Japanese do not put spaces between words).
+MIN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def extract_page(
     if article_body and _prefer_json_ld(paragraphs, article_body):
         paragraphs = article_body
         text_source = "json-ld"
-    if not paragraphs:
+    if sum(len(p) for p in paragraphs) < MIN_CHARS:
         raise PageRefused(
             "No article text was found on this page. If the story is there, copy its "
             "text and paste it instead."
