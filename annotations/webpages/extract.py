@@ -166,8 +166,11 @@ def extract_page(
 # --- parsing and the rules before extraction --------------------------------
 
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
-_PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+_PARSER = lxml.html.HTMLParser(  # lxml-stubs lag behind lxml: default_doctype exists
+    collect_ids=False,
+    default_doctype=False,  # type: ignore[call-arg]
+    remove_comments=True,
+    remove_pis=True,
 )
 _NON_CONTENT = (
     "style", "svg", "noscript", "template", "iframe", "object", "embed", "canvas",
@@ -252,7 +255,7 @@ def _wrap_loose_text(quote: HtmlElement) -> None:
     if not any(child.tag in _QUOTE_BLOCKS for child in quote):
         return
     children: list[HtmlElement] = []
-    run_text, run = quote.text or "", []
+    run_text, run = quote.text or "", list[HtmlElement]()
     quote.text = None
 
     def flush() -> None:
@@ -434,6 +437,7 @@ _STANDFIRST_WORDS = frozenset(
 _WORD_PARTS = re.compile(r"[\s_-]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STRAY_CHARS = 120
+LABEL_CHARS = 60
 CONTAINER_SHARE = 0.9
 
 
@@ -446,10 +450,15 @@ def _place(
     comes between the headline and there is the header (a standfirst, kept).
     The story's container is the deepest element holding 90 % of the text of
     the other paragraphs; one outside it and shorter than 120 characters is a
-    stray from a side column, a breadcrumb or a footer. A standfirst is an element between
+    stray from a side column, a breadcrumb or a footer.
+
+    A standfirst is an element between
     the headline and the first story paragraph whose class, id or itemprop
     names one (standfirst, summary, dek, subtitle, excerpt, vorspann...).
-    Trailing short paragraphs with an e-mail address are contact lines.
+
+    A short paragraph whose neighbours in its block are links that were
+    dropped is their label ("Related stories"). Trailing short paragraphs with
+    an e-mail address are contact lines.
     """
     if not paragraphs:
         return paragraphs
@@ -458,16 +467,21 @@ def _place(
     headline = _headline(tree, title)
     header = _header_region(sources, order, headline)
     container = _container([None if i in header else s for i, s in enumerate(sources)], paragraphs)
-    kept: list[str] = []
-    for i, (paragraph, source) in enumerate(zip(paragraphs, sources, strict=True)):
-        if (
-            i in header
-            or source is None
-            or container is None
-            or _inside(source, container)
-            or len(paragraph) >= STRAY_CHARS
-        ):
-            kept.append(paragraph)
+    placed = [
+        (paragraph, source)
+        for i, (paragraph, source) in enumerate(zip(paragraphs, sources, strict=True))
+        if i in header
+        or source is None
+        or container is None
+        or _inside(source, container)
+        or len(paragraph) >= STRAY_CHARS
+    ]
+    story = [paragraph for paragraph, _ in placed]
+    kept = [
+        paragraph
+        for paragraph, source in placed
+        if not _labels_dropped_links(paragraph, source, story)
+    ]
     while kept and len(kept[-1]) < 200 and _EMAIL.search(kept[-1]):
         kept.pop()
     first = next((s for s in sources if s is not None), None)
@@ -476,6 +490,21 @@ def _place(
         if standfirst:
             kept.insert(0, standfirst)
     return kept
+
+
+def _labels_dropped_links(paragraph: str, source: HtmlElement | None, kept: list[str]) -> bool:
+    if source is None or len(paragraph) > LABEL_CHARS:
+        return False
+    block = source.getparent()
+    if block is None:
+        return False
+    rest = " ".join(
+        " ".join(child.text_content().split()) for child in block if child is not source
+    )
+    if not rest or _fold(rest) in _fold(" ".join(kept)):
+        return False
+    links = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+    return links >= 0.5 * len(rest)
 
 
 def _header_region(
