@@ -75,7 +75,7 @@ def match_paragraphs(expected: list[str], extracted: list[str]) -> list[tuple[in
     pairs: list[tuple[int, int]] = []
     used_expected: set[int] = set()
     used_extracted: set[int] = set()
-    for _, i, j in sorted(candidates, reverse=True):
+    for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if i not in used_expected and j not in used_extracted:
             pairs.append((i, j))
             used_expected.add(i)

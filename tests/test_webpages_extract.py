@@ -73,6 +73,13 @@ def test_every_expectation_is_really_on_its_page(case):
             assert line not in paragraph, f"boilerplate {line!r} is part of the story"
 
 
+def test_the_scoring_tells_a_changed_paragraph_from_the_expected_one():
+    expected = ["The council voted 6–3 on Tuesday to approve the bike lanes on Mill Street."]
+    assert match_paragraphs(expected, [expected[0].replace("6–3", "6-3")]) == [(0, 0)]
+    assert match_paragraphs(expected, ["The council voted on Tuesday."]) == []
+    assert match_paragraphs(expected, [expected[0], expected[0]]) == [(0, 0)]
+
+
 # --- each page --------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ from typing import Any, Literal
 
 import lxml.html
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
@@ -741,8 +742,6 @@ def _published(document: Document, tree: HtmlElement) -> datetime.date | None:
     found = document.date
     if not found:
         # No date in the metadata: let htmldate read the visible text too.
-        from htmldate import find_date
-
         found = find_date(
             tree,
             extensive_search=True,
