@@ -708,7 +708,8 @@ def _looks_like_host(name: str) -> bool:
 def _authors(document: Document, tree: HtmlElement) -> tuple[str, ...]:
     raw = document.author or _byline_author(tree)
     names: list[str] = []
-    for name in re.split(r"\s*(?:;|,|\band\b|&|\bund\b|\bet\b|\by\b)\s*", raw or ""):
+    # Not on "y", "et" or "und": "Ortega y Gasset" is one person.
+    for name in re.split(r"\s*(?:;|,|\band\b|&)\s*", raw or ""):
         name = canonicalize(name).strip(" ()（）")
         if name.isupper():
             name = name.title()
