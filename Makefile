@@ -6,7 +6,7 @@ PORT ?= 8000
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test lint format bench loadtest clean
+.PHONY: run test quick format bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,16 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# The quick loop while working: lint, types, and every test but the slow ones
+# (browsers, subprocesses, the benchmark's smoke run).
+quick: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -m "not slow"
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -42,4 +50,4 @@ loadtest: $(VENV)/.installed
 	$(PY) bench/loadtest.py --database-url $(LOADTEST_DATABASE_URL) $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

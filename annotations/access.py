@@ -2,6 +2,8 @@
 
 Roles: anonymous (sent to log in), reader (logged in), editor (in the
 "Editors" group, or a superuser: creates articles and labels), staff (admin).
+Every lookup of an article or label by id goes through here, scoped to what
+the user may see.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.deprecation import MiddlewareMixin
 
-from annotations.models import EDITORS_GROUP
+from annotations.models import EDITORS_GROUP, Article, Label
+from annotations.views.site import refusal
+
+View = Callable[..., HttpResponse]
+
+SESSION_ENDED = "Your session ended; log in again — your selection is kept."
 
 
 def is_editor(user: Any) -> bool:
@@ -25,10 +34,19 @@ def is_editor(user: Any) -> bool:
         return True
     if not hasattr(user, "_sourcemark_is_editor"):
         user._sourcemark_is_editor = user.groups.filter(name=EDITORS_GROUP).exists()
-    return user._sourcemark_is_editor
+    return bool(user._sourcemark_is_editor)
 
 
-def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def can_export_labels(user: Any) -> bool:
+    """Staff who may see labels in the admin (view, or change which implies it)."""
+    return bool(
+        user.is_active
+        and user.is_staff
+        and (user.has_perm("annotations.view_label") or user.has_perm("annotations.change_label"))
+    )
+
+
+def editor_required(view: View) -> View:
     """Anonymous users are sent to log in; logged-in readers get 403."""
 
     @login_required
@@ -39,3 +57,45 @@ def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def get_article(article_id: int, *, only: tuple[str, ...] = ()) -> Article:
+    """An article by id (404 if there is none). Every logged-in user may see every article.
+
+    ``only`` limits the columns read (``QuerySet.only``), for views that do
+    not need the body.
+    """
+    articles = Article.objects.only(*only) if only else Article.objects.all()
+    return get_object_or_404(articles, pk=article_id)
+
+
+def get_label(article: Article, label_id: int) -> Label:
+    """A label of this article only, with its span: an id from another article is a 404."""
+    return get_object_or_404(Label.objects.select_related("span"), pk=label_id, article=article)
+
+
+class HtmxLoginRequiredMiddleware(MiddlewareMixin):
+    """An htmx request from a logged-out user gets 401 and ``SESSION_ENDED``, not the login page.
+
+    ``login_required`` answers with a redirect to the login page. The browser
+    follows it inside the htmx request, and htmx would swap the login form
+    into the toolbar or the span panel as if it were the answer. Here every
+    view but those marked ``login_not_required`` (the mark Django's
+    ``LoginRequiredMiddleware`` reads) answers htmx with a status the page's
+    script (``static/annotations/errors.js``) understands: it shows the
+    sentence in the request's error region with a link to log in in a new
+    tab, and keeps what the editor selected and typed. Requests without htmx
+    are left to the views' own ``login_required``, which redirect as before.
+    """
+
+    def process_view(
+        self, request: HttpRequest, view_func: View, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not getattr(request, "htmx", False) or request.user.is_authenticated:
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None
+        response = refusal(request, SESSION_ENDED, status=401)
+        # The answer depends on the session: no cache may keep it for someone else.
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -18,10 +18,14 @@ rather than a meaningless number.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import permutations
+from typing import TypeVar
+
+# Whoever labelled a unit: a username, a coder's letter.
+Reviewer = TypeVar("Reviewer", bound=Hashable)
 
 MIN_UNITS = 2
 
@@ -62,7 +66,7 @@ def krippendorff_alpha_nominal(units: Iterable[Iterable[Hashable]]) -> float | N
     """
     # Coincidence matrix: each ordered pair of values within a unit adds
     # 1 / (m_u - 1), so each pairable value contributes exactly 1 in total.
-    coincidences: Counter[tuple[Hashable, Hashable]] = Counter()
+    coincidences: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = list(unit)
         m = len(values)
@@ -70,7 +74,7 @@ def krippendorff_alpha_nominal(units: Iterable[Iterable[Hashable]]) -> float | N
             continue
         for a, b in permutations(values, 2):
             coincidences[(a, b)] += 1 / (m - 1)
-    totals: Counter[Hashable] = Counter()
+    totals: defaultdict[Hashable, float] = defaultdict(float)
     for (a, _), weight in coincidences.items():
         totals[a] += weight
     n = sum(totals.values())
@@ -81,7 +85,7 @@ def krippendorff_alpha_nominal(units: Iterable[Iterable[Hashable]]) -> float | N
     return 1 - (n - 1) * observed_off / expected_pairs
 
 
-def agreement(units: Iterable[Mapping[Hashable, Hashable]]) -> Agreement:
+def agreement(units: Iterable[Mapping[Reviewer, Hashable]]) -> Agreement:
     """Every agreement figure over the spans at least two reviewers labelled."""
     shared = [dict(unit) for unit in units if len(unit) >= 2]
     reviewers = {reviewer for unit in shared for reviewer in unit}

@@ -1,12 +1,15 @@
 """Consensus and balance figures. Pure: no Django imports.
 
-Fed plain data (kinds as strings, spans as tuples), so the report, the CSV
-export and the benchmark all compute the same figures the same way.
+Fed plain data (kinds as strings, spans as tuples), so the report, the
+overview's cached figures (``annotations.figures``), the article page's
+highlights and the CSV export all compute them the same way.
 
 The rules, stated once (the report page and the README repeat them):
 
-* **Consensus**: the label most reviewers chose; a tie at the top is
-  ``"disputed"``. A span nobody labelled has no consensus and counts nowhere.
+* **Consensus**: the kind more of the span's reviewers chose than any
+  other; when two or more kinds tie at the top, the span is disputed. So one
+  reviewer's label is the consensus, and a span nobody labelled has none and
+  counts nowhere.
 * **Denominator**: every code point of the canonical body, the blank line
   between paragraphs included (a span may cross a paragraph break and then
   covers it, so numerator and denominator count the same characters and the
@@ -21,49 +24,29 @@ The rules, stated once (the report page and the README repeat them):
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-DISPUTED = "disputed"
-VERIFIED_FACT = "verified_fact"
-OFFICIAL_CLAIM = "official_claim"
-UNSOURCED_SPECULATION = "unsourced_speculation"
-# The label kinds (annotations.models.LabelKind, repeated here to stay pure; a
-# test checks they match) and every category a labelled character can have.
-KINDS = (VERIFIED_FACT, OFFICIAL_CLAIM, UNSOURCED_SPECULATION)
-CATEGORIES = (*KINDS, DISPUTED)
-CATEGORY_NAMES = {
-    VERIFIED_FACT: "verified fact",
-    OFFICIAL_CLAIM: "official claim",
-    UNSOURCED_SPECULATION: "unsourced speculation",
-    DISPUTED: "disputed",
-}
+# The label kinds and their names live in annotations.kinds. Modules written
+# before it read these names from here, so they are re-exported, not redefined.
+from annotations.kinds import CATEGORIES as CATEGORIES
+from annotations.kinds import DISPUTED as DISPUTED
+from annotations.kinds import IN_SENTENCE
+from annotations.kinds import KINDS as KINDS
+from annotations.kinds import OFFICIAL_CLAIM as OFFICIAL_CLAIM
+from annotations.kinds import UNSOURCED_SPECULATION as UNSOURCED_SPECULATION
+from annotations.kinds import VERIFIED_FACT as VERIFIED_FACT
 
-
-def consensus(kinds: Iterable[str]) -> str | None:
-    """The label most reviewers chose; ``DISPUTED`` when the top is a tie.
-
-    ``None`` when nobody labelled the span. One reviewer's label is the consensus.
-    """
-    if isinstance(kinds, list | tuple) and len(kinds) <= 2:
-        # Most spans have one or two reviewers: decided without a Counter
-        # (the report runs this for every one of 5,000 spans).
-        if not kinds:
-            return None
-        return kinds[0] if kinds[0] == kinds[-1] else DISPUTED
-    ranked = Counter(kinds).most_common()
-    if not ranked:
-        return None
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return DISPUTED
-    return ranked[0][0]
+CATEGORY_NAMES = IN_SENTENCE  # each category's name in a sentence: "verified fact"
 
 
 def consensus_of_counts(counts: Sequence[int]) -> str | None:
-    """``consensus`` from the number of reviewers who chose each of ``KINDS``, in order.
+    """A span's consensus (the rule above) from how many reviewers chose each of ``KINDS``.
 
-    The shape a SQL GROUP BY with one count per kind returns.
+    ``None`` when nobody labelled it. Counts in the order of ``KINDS`` are
+    what a SQL GROUP BY with one count per kind returns. The one definition:
+    ``consensus`` counts and calls it, and ``annotations.csvsql`` restates it
+    in SQL (a test holds the two to the same bytes).
     """
     best = max(counts)
     if best == 0:
@@ -71,6 +54,12 @@ def consensus_of_counts(counts: Sequence[int]) -> str | None:
     if counts.count(best) > 1:
         return DISPUTED
     return KINDS[counts.index(best)]
+
+
+def consensus(kinds: Iterable[str]) -> str | None:
+    """``consensus_of_counts`` of the kinds the span's reviewers chose, one each."""
+    chosen = kinds if isinstance(kinds, list | tuple) else list(kinds)
+    return consensus_of_counts([chosen.count(kind) for kind in KINDS])
 
 
 @dataclass(frozen=True)

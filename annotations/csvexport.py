@@ -9,6 +9,32 @@ admin actions, the per-article download and the ``export_labels`` command.
 - Formula injection (OWASP "CSV Injection"): a text cell that a spreadsheet
   could run as a formula gets a leading apostrophe. Nothing is dropped, and
   the numeric columns, whose values are always ints, are written as they are.
+
+The formula rule, and why. Excel, LibreOffice Calc and Google Sheets run a
+cell that starts with ``=``, ``+``, ``-`` or ``@``; OWASP's list (and ASVS
+1.2.10) adds a leading tab, CR, LF or NUL, which can move such a character
+into place. Two more cases came up in issue 10:
+
+- Look-alikes. Apple Numbers normalises compatibility characters before it
+  reads a cell: ``＝2+2`` (FULLWIDTH EQUALS SIGN) opened from a CSV file shows
+  4, the report on which csv-stringify (node-csv) began to escape these
+  forms. Japanese input methods type ``＝`` for ``=``, and a person who
+  retypes such a cell gets a formula. So every character whose NFKC form is
+  one of the four counts: ``＝ ＋ － ＠``, the small forms ``﹦ ﹢ ﹣ ﹫``, the
+  super- and subscript ``⁼ ⁺ ₌ ₊`` (``FORMULA_STARTERS``).
+- Something in front. Excel and LibreOffice read `` =1+2`` as text as they
+  open a file, and LibreOffice ran none of the probe's cells. But
+  LibreOffice's import can trim spaces (an option), and the usual cleanup of
+  an exported sheet (TRIM, CLEAN, replacing odd spaces, a cell edited and
+  confirmed) removes blanks and invisible characters and leaves a live
+  formula. So a starter counts after any run of white space, control or
+  format characters (ZERO WIDTH SPACE, byte-order mark, direction marks:
+  ``BLANKS``, every character Unicode gives one of these properties).
+
+A cell that starts with tab, CR, LF or NUL, or with a starter after any run
+of ``BLANKS``, gets the apostrophe. That costs a harmless cell (" -5 %") one
+visible apostrophe; a missed formula runs on a reviewer's computer.
+``annotations/csvsql.py`` states the same rule in SQL, built from these lists.
 """
 
 from __future__ import annotations
@@ -19,49 +45,111 @@ import io
 import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 BOM = "\ufeff"
 
-# (heading, numeric). The export query yields each row's values in this order.
-COLUMNS: tuple[tuple[str, bool], ...] = (
-    ("article id", True),
-    ("article title", False),
-    ("outlet", False),
-    ("article URL", False),
-    ("span id", True),
-    ("start", True),
-    ("end", True),
-    ("quote", False),
-    ("label", False),
-    ("label code", False),
-    ("span consensus", False),
-    ("reviewer", False),
-    ("note", False),
-    ("source URL", False),
-    ("created (UTC)", False),
-    ("updated (UTC)", False),
-)
-HEADER: tuple[str, ...] = tuple(heading for heading, _ in COLUMNS)
-# Explicit, so a new text column cannot slip past the formula rule by accident.
+
+class Row(NamedTuple):
+    """One label as a row of the file, in column order.
+
+    The export query yields them (``annotations.exports``); times may still
+    be datetimes and any text may be ``None``: the cell rules below make text
+    of them.
+    """
+
+    article_id: int
+    article_title: str
+    outlet: str
+    article_url: str
+    span_id: int
+    start: int
+    end: int
+    quote: str
+    label: str
+    label_code: str
+    span_consensus: str
+    reviewer: str
+    note: str
+    source_url: str
+    created: str | datetime.datetime
+    updated: str | datetime.datetime
+
+
+HEADINGS: dict[str, str] = {
+    "article_id": "article id",
+    "article_title": "article title",
+    "outlet": "outlet",
+    "article_url": "article URL",
+    "span_id": "span id",
+    "start": "start",
+    "end": "end",
+    "quote": "quote",
+    "label": "label",
+    "label_code": "label code",
+    "span_consensus": "span consensus",
+    "reviewer": "reviewer",
+    "note": "note",
+    "source_url": "source URL",
+    "created": "created (UTC)",
+    "updated": "updated (UTC)",
+}
+HEADER: tuple[str, ...] = tuple(HEADINGS[name] for name in Row._fields)
+# Always ints, never altered; every other column is text and gets the
+# formula rule. Explicit, so a new text column cannot slip past it by accident.
 NUMERIC_COLUMNS: frozenset[int] = frozenset(
-    index for index, (_, numeric) in enumerate(COLUMNS) if numeric
+    Row._fields.index(name) for name in ("article_id", "span_id", "start", "end")
 )
 
-# A cell starting with any of these may be run as a formula (or, for tab and
-# line breaks, shift into one) by Excel, LibreOffice or Google Sheets.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+# The formula rule (module docstring): OWASP's leading characters, and the
+# characters a formula starts with in every form NFKC folds to them...
+LEADING_CONTROLS = "\t\r\n\x00"
+FORMULA_STARTERS = (
+    "=+-@"
+    "\uff1d\uff0b\uff0d\uff20"  # full-width
+    "\ufe66\ufe62\ufe63\ufe6b"  # small
+    "\u207c\u207a\u208c\u208a"  # superscript, subscript
+    "\ufb29"  # HEBREW LETTER ALTERNATIVE PLUS SIGN
+)
+
+
+def _chars(*ranges: tuple[int, int]) -> str:
+    return "".join(chr(c) for low, high in ranges for c in range(low, high + 1))
+
+
+# ...after any of these: white space, controls (Cc) and format characters (Cf),
+# all of Unicode's (tests/test_csvexport.py checks that none is missing).
+BLANKS = _chars(
+    (0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C),
+    (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2), (0x1680, 0x1680),
+    (0x180E, 0x180E), (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x2064),
+    (0x2066, 0x206F), (0x3000, 0x3000), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+
+
+def formula_pattern(leading: str, blanks: str, starters: str) -> str:
+    """The rule as a regular expression that Python and PostgreSQL read alike: a
+    leading control, or a starter after any blanks, each class listing its characters."""
+    return f"(?:[{_class(leading)}]|[{_class(blanks)}]*[{_class(starters)}])"
+
+
+def _class(chars: str) -> str:
+    # Every character itself (no ranges, which PostgreSQL may read by collation);
+    # "-" last, where it stands for itself.
+    return "".join(c for c in chars if c != "-") + ("-" if "-" in chars else "")
+
+
+_FORMULA = re.compile(formula_pattern(LEADING_CONTROLS, BLANKS, FORMULA_STARTERS))
 
 # Rows per string handed to the response: fewer, larger writes than one per row.
 ROWS_PER_CHUNK = 500
 
 
-_TRIGGER_STARTS = frozenset(FORMULA_TRIGGERS)
-
-
 def neutralise(text: str) -> str:
     """Prefix an apostrophe when a spreadsheet would read ``text`` as a formula."""
-    # text[:1] is "" for an empty cell, which is not a trigger.
-    return "'" + text if text[:1] in _TRIGGER_STARTS else text
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def iso_utc(moment: datetime.datetime) -> str:
@@ -73,8 +161,7 @@ def iso_utc(moment: datetime.datetime) -> str:
 
 def text_cell(value: object) -> str:
     if value.__class__ is str:
-        # neutralise(), inlined: this runs for every text cell of every row.
-        return "'" + value if value[:1] in _TRIGGER_STARTS else value  # type: ignore[index,operator,return-value]
+        return neutralise(value)  # type: ignore[arg-type]
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -90,14 +177,16 @@ def number_cell(value: object) -> str | int:
     return text_cell(value)
 
 
-_CELLS = tuple(number_cell if numeric else text_cell for _, numeric in COLUMNS)
+_CELLS = tuple(
+    number_cell if index in NUMERIC_COLUMNS else text_cell for index in range(len(Row._fields))
+)
 
 
 def _checked_row(row: Sequence[object]) -> list[str | int]:
     return [cell(value) for cell, value in zip(_CELLS, row, strict=True)]
 
 
-_TEXT_INDEXES = tuple(i for i in range(len(COLUMNS)) if i not in NUMERIC_COLUMNS)
+_TEXT_INDEXES = tuple(i for i in range(len(Row._fields)) if i not in NUMERIC_COLUMNS)
 _text_cells = operator.itemgetter(*_TEXT_INDEXES)
 _number_cells = operator.itemgetter(*sorted(NUMERIC_COLUMNS))
 # Text cells joined by a separator: a trigger at the start of the whole, or
@@ -105,7 +194,9 @@ _number_cells = operator.itemgetter(*sorted(NUMERIC_COLUMNS))
 # inside a cell can only raise a false alarm, and then the row is checked
 # cell by cell. The pattern starts with a literal, so the search is a fast scan.
 _SEPARATOR = "\x1f"
-_TRIGGER_AFTER_SEPARATOR = re.compile(_SEPARATOR + "[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+_TRIGGER_AFTER_SEPARATOR = re.compile(
+    _SEPARATOR + formula_pattern(LEADING_CONTROLS, BLANKS, FORMULA_STARTERS)
+)
 
 
 def safe_row(row: Sequence[object]) -> Sequence[str | int]:
@@ -115,13 +206,13 @@ def safe_row(row: Sequence[object]) -> Sequence[str | int]:
     with one join and one regex search (C code, not a Python call per cell)
     and returned as they are. Any other row goes through the per-cell rules.
     """
-    if len(row) != len(COLUMNS):
-        raise ValueError(f"A row has {len(row)} values; the export has {len(COLUMNS)} columns.")
+    if len(row) != len(HEADER):
+        raise ValueError(f"A row has {len(row)} values; the export has {len(HEADER)} columns.")
     try:
         joined = _SEPARATOR.join(_text_cells(row))
     except TypeError:  # None, a datetime or a number among the text cells
         return _checked_row(row)
-    if joined[:1] in _TRIGGER_STARTS or _TRIGGER_AFTER_SEPARATOR.search(joined):
+    if _FORMULA.match(joined) or _TRIGGER_AFTER_SEPARATOR.search(joined):
         return _checked_row(row)
     for value in _number_cells(row):
         if value.__class__ is not int:

@@ -1,14 +1,22 @@
-"""The CSV export's lines built by PostgreSQL, byte for byte as ``annotations.csvexport`` writes them.
+"""Rules of the CSV export restated in SQL, for speed, each next to the Python it mirrors.
 
 For a whole-span export (every label of the articles it covers) on
-PostgreSQL, the database formats each row as one CSV line: formula
-neutralising, RFC 4180 quoting as Python's ``csv`` module does it
-(QUOTE_MINIMAL: a field with a comma, a double quote, CR or LF is quoted,
-quotes doubled), kind names, and each span's consensus from a window over
-its labels. Python then only joins lines. Formatting 16 cells per row in
-Python took three times as long as PostgreSQL's whole ``COPY`` of the same
-rows (bench/RESULTS.md). ``csvexport`` stays the definition: the tests
-compare this path's bytes with it, on hostile text too.
+PostgreSQL, the database formats each row as one CSV line (``csv_lines``),
+and Python only joins lines: formatting every cell in Python was several
+times slower than PostgreSQL's own ``COPY`` of the same rows
+(bench/RESULTS.md). Each piece of SQL below restates one Python definition,
+which stays the rule:
+
+- ``_FORMULA`` and ``_text``: ``csvexport.neutralise`` (its pattern built
+  from csvexport's own lists) and Python's ``csv`` quoting (QUOTE_MINIMAL: a
+  field with a comma, a double quote, CR or LF is quoted, quotes doubled);
+- ``_name``: ``kinds.NAMES``, generated from the table;
+- ``_consensus``: ``balance.consensus_of_counts``, over a window of the span's labels;
+- ``UTC_TIMESTAMP`` (also used by ``IsoUtc`` for the row-by-row export):
+  ``csvexport.iso_utc``.
+
+``tests/test_exports.py`` holds this path to the same bytes as the Python
+one on PostgreSQL, with hostile text, disputes and majorities.
 """
 
 from __future__ import annotations
@@ -17,14 +25,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import CharField, Func, QuerySet
 
-from annotations.balance import DISPUTED, KINDS
-from annotations.csvexport import FORMULA_TRIGGERS
-from annotations.models import Label, LabelKind
+from annotations.csvexport import BLANKS, FORMULA_STARTERS, LEADING_CONTROLS, formula_pattern
+from annotations.kinds import DISPUTED, KINDS, NAMES
+from annotations.models import Label
 
 LINES_PER_FETCH = 5000
-_NAMES = dict(LabelKind.choices)
+
+# csvexport.iso_utc in PostgreSQL: ISO 8601 in UTC, to the second ("2026-11-28T08:55:03Z").
+UTC_TIMESTAMP = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 
 def _literal(text: str) -> str:
@@ -34,41 +44,67 @@ def _literal(text: str) -> str:
     return f"E'{escaped}'"
 
 
-# NUL cannot be stored in PostgreSQL text, so it is not among the triggers here.
-_TRIGGERS = ", ".join(_literal(t) for t in FORMULA_TRIGGERS if t != "\x00")
+# csvexport's formula rule, built from its own lists. NUL cannot be stored in
+# PostgreSQL text (nor written in a literal), so it is left out here.
+_FORMULA = _literal(
+    "^"
+    + formula_pattern(
+        LEADING_CONTROLS.replace("\x00", ""), BLANKS.replace("\x00", ""), FORMULA_STARTERS
+    )
+)
 
 
 def _text(column: str) -> str:
     """A text cell: neutralised, then quoted when the csv module would quote it."""
-    neutral = (
-        f"(CASE WHEN left({column}, 1) IN ({_TRIGGERS}) THEN '''' || {column} ELSE {column} END)"
-    )
+    neutral = f"(CASE WHEN {column} ~ {_FORMULA} THEN '''' || {column} ELSE {column} END)"
     return (
         f"(CASE WHEN {neutral} ~ '[\",\\r\\n]' "
         f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' ELSE {neutral} END)"
     )
 
 
-def _kind_name(column: str) -> str:
-    cases = " ".join(f"WHEN {_literal(k)} THEN {_literal(n)}" for k, n in _NAMES.items())
+def _name(column: str) -> str:
+    """The name of the kind in ``column`` (kinds.NAMES)."""
+    cases = " ".join(f"WHEN {_literal(k)} THEN {_literal(NAMES[k])}" for k in KINDS)
     return f"(CASE {column} {cases} ELSE {column} END)"
 
 
 def _consensus() -> str:
-    """The kind more reviewers chose than any other, else Disputed (balance.consensus)."""
+    """The name of the span's consensus: balance.consensus_of_counts, over the window ``spans``.
+
+    Every label of the span is in the window (a whole-span export), so no
+    count is zero for a kind that was chosen, and some kind was.
+    """
     counts = {
         kind: f"count(*) FILTER (WHERE l.kind = {_literal(kind)}) OVER spans" for kind in KINDS
     }
     cases = " ".join(
         f"WHEN {' AND '.join(f'{counts[kind]} > {counts[other]}' for other in KINDS if other != kind)}"
-        f" THEN {_literal(_NAMES[kind])}"
+        f" THEN {_literal(NAMES[kind])}"
         for kind in KINDS
     )
-    return f"(CASE {cases} ELSE {_literal(DISPUTED.capitalize())} END)"
+    return f"(CASE {cases} ELSE {_literal(NAMES[DISPUTED])} END)"
 
 
-def _utc(column: str) -> str:
-    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+class IsoUtc(Func):
+    """A timestamp as ``csvexport.iso_utc`` writes it, formatted by the database.
+
+    Parsing two datetimes per row into Python only to format them again is a
+    large share of an export's time. Other databases than PostgreSQL and
+    SQLite return the datetime, for ``csvexport`` to format.
+    """
+
+    output_field = CharField()
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = UTC_TIMESTAMP.format("%(expressions)s")
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite stores UTC text; "%%%%" survives both Python formatting steps as "%".
+        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%SZ', %(expressions)s)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
@@ -82,14 +118,14 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         "s.start::text",
         's."end"::text',
         _text("s.quote"),
-        _kind_name("l.kind"),
+        _name("l.kind"),
         "l.kind",
         _consensus(),
         _text("u.username"),
         _text("l.note"),
         _text("l.source_url"),
-        _utc("l.created_at"),
-        _utc("l.updated_at"),
+        UTC_TIMESTAMP.format("l.created_at"),
+        UTC_TIMESTAMP.format("l.updated_at"),
     ]
     sql = (
         f"SELECT concat_ws(',', {', '.join(cells)}) || E'\\r\\n' "

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from annotations.balance import KINDS, Balance, balance, consensus_of_counts
+from annotations.balance import Balance, balance, consensus_of_counts
+from annotations.kinds import KINDS
 from annotations.models import ArticleFigures, Span
 
 # The values_list fields an overview query adds for each article.

@@ -1,31 +1,41 @@
 """An article's spans, read in one query, and its paragraphs as highlighted HTML.
 
-A 5,000-span article has about 10,000 highlighted segments and 5,000 rows in
-the span list. A template loop over them costs far more than joining strings,
-so this hot path is built in Python; every piece of user text goes through
+What the article page shows of its spans (``article_highlights``), and what
+an htmx write sends back instead of the page (``changed``). A 5,000-span
+article has about 10,000 highlighted segments and 5,000 rows in the span
+list. A template loop over them costs far more than joining strings, so this
+hot path is built in Python; every piece of user text goes through
 ``escape`` on the way.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
-from annotations.balance import DISPUTED, KINDS, consensus_of_counts
-from annotations.models import Article, LabelKind, Span
+from annotations.balance import consensus_of_counts
+from annotations.kinds import KINDS, NAMES
+from annotations.models import Article, Span
 from annotations.segments import Segment, split, touching
 from annotations.text import paragraph_ranges
 
 QUOTE_PREVIEW_CHARS = 90
-KIND_NAMES: dict[str, str] = {**dict(LabelKind.choices), DISPUTED: "disputed"}
+# The side list shows this many spans at first, and a link that loads the
+# rest (views.annotate.span_items): for a long article the whole list was
+# most of the page's HTML and elements, and Chromium took far longer to show
+# the highlights with it (bench/RESULTS.md).
+INLINE_SPAN_ITEMS = 300
 # The standard library's escape replaces what django.utils.html.escape does
 # (& < > " ') without its lazy-string wrapper; five str.replace calls are
-# also several times faster than a str.translate table on non-ASCII text.
-# It is called ~15,000 times for a 5,000-span page.
+# also faster than a str.translate table on non-ASCII text, and it runs for
+# every segment and item of the page.
 escape = html.escape
 
 
@@ -40,7 +50,80 @@ class SpanSummary:
 
     @property
     def title(self) -> str:
-        return KIND_NAMES[self.consensus]
+        return NAMES[self.consensus]
+
+
+@dataclass(frozen=True)
+class ArticleHighlights:
+    """The highlighted body and side list of the article page."""
+
+    body_html: SafeString
+    items_html: SafeString
+    span_count: int
+    more_items: int  # spans left out of the side list until "Show all"
+
+
+def article_highlights(article: Article, *, every_item: bool = False) -> ArticleHighlights:
+    """Every span highlighted in the body; the first ``INLINE_SPAN_ITEMS`` in the side list.
+
+    ``every_item`` lists them all: the page "Show all" leads to without
+    JavaScript. One query.
+    """
+    spans = load_spans(article)
+    shown = spans
+    if len(spans) > INLINE_SPAN_ITEMS and not every_item:
+        shown = dict(islice(spans.items(), INLINE_SPAN_ITEMS))
+    return ArticleHighlights(
+        body_html=mark_safe(paragraphs_html(article.body, spans)),
+        items_html=mark_safe(span_items_html(article, shown)),
+        span_count=len(spans),
+        more_items=len(spans) - len(shown),
+    )
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What changes on the article page after a write on one span, swapped out of band."""
+
+    paragraphs_html: SafeString
+    item_html: SafeString
+    span_count: int
+
+
+def changed(
+    article: Article, span: Span, *, span_was_new: bool = False, span_gone: bool = False
+) -> Changed:
+    """The paragraphs ``span`` touches, its item in the side list, and the span count.
+
+    The paragraphs are cut again with every span that touches them; the item
+    is inserted in reading order (a new span), replaced, or deleted (a span
+    gone). Three queries, however many spans the article has.
+    """
+    ranges = paragraph_ranges(article.body)
+    affected = touching(ranges, span.start, span.end)
+    within = (ranges[affected[0]][0], ranges[affected[-1]][1])
+    spans = load_spans(article, within)
+    summary = spans.get(span.id)
+    if span_gone or summary is None:
+        item = f'<li id="span-item-{span.id}" hx-swap-oob="delete"></li>'
+    elif span_was_new:
+        later = (
+            Span.objects.filter(article=article)
+            .filter(Q(start__gt=span.start) | Q(start=span.start, end__lt=span.end))
+            .order_by("start", "-end", "id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        where = f"beforebegin:#span-item-{later}" if later else "beforeend:#span-items"
+        # Not an inline swap: htmx inserts the wrapper's children, the <li>.
+        item = f'<ol hx-swap-oob="{where}">{span_item_html(article, summary)}</ol>'
+    else:
+        item = span_item_html(article, summary, swap="true")
+    return Changed(
+        paragraphs_html=mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
+        item_html=mark_safe(item),
+        span_count=Span.objects.filter(article=article).count(),
+    )
 
 
 def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[int, SpanSummary]:
@@ -84,6 +167,7 @@ def paragraphs_html(
     ranges = paragraph_ranges(body)
     indexes = range(len(ranges)) if only is None else only
     wanted = [ranges[i] for i in indexes]
+    relevant: Iterable[SpanSummary]
     if only is None:
         relevant = spans.values()
     else:
@@ -124,16 +208,26 @@ def _paragraph(
 
 def span_items_html(article: Article, spans: dict[int, SpanSummary]) -> str:
     """The side list's items: every span in reading order with its consensus."""
-    return "".join(span_item_html(article, summary) for summary in spans.values())
+    spans_url = reverse("span_items", args=[article.id])
+    return "".join(
+        span_item_html(article, summary, spans_url=spans_url) for summary in spans.values()
+    )
 
 
-def span_item_html(article: Article, summary: SpanSummary, swap: str = "") -> str:
-    """One item of the side list; ``swap`` is an hx-swap-oob value."""
+def span_item_html(
+    article: Article, summary: SpanSummary, swap: str = "", *, spans_url: str = ""
+) -> str:
+    """One item of the side list; ``swap`` is an hx-swap-oob value.
+
+    Its link is the span's panel, ``spans_url`` (the article's, reversed once
+    per list, not per item) followed by the span's id.
+    """
+    spans_url = spans_url or reverse("span_items", args=[article.id])
     oob = f' hx-swap-oob="{swap}"' if swap else ""
     more = "…" if len(summary.quote) == QUOTE_PREVIEW_CHARS else ""
     return (
         f'<li id="span-item-{summary.id}"{oob}>'
-        f'<a href="/articles/{article.id}/spans/{summary.id}/" data-span-link="{summary.id}">'
+        f'<a href="{spans_url}{summary.id}/" data-span-link="{summary.id}">'
         f'<span class="badge hl hl-{summary.consensus}">{summary.title}</span> '
         f'<span class="quote">{escape(summary.quote)}{more}</span> '
         f'<span class="count" title="labels">({summary.labels})</span></a></li>'

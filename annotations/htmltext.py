@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import bleach
 
+from annotations.markup_limits import simplified
 from annotations.text import canonicalize
 
 BLOCK_TAGS = frozenset(
@@ -53,10 +54,19 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text))
 
 
+# Every tag bleach parses into an element; it turns the rest into text.
+KEPT_TAGS = BLOCK_TAGS | INLINE_TAGS | DROPPED_TAGS
+
+
 def html_to_text(html: str) -> str:
-    """Sanitise ``html`` with bleach and return its canonical plain text."""
+    """Sanitise ``html`` with bleach and return its canonical plain text.
+
+    Raises ``MarkupTooComplex`` (``annotations.markup_limits``) for HTML nested
+    too deeply or holding too many tags, before bleach spends any time on it;
+    bleach then parses the tags that check counted and nothing else.
+    """
     cleaned = bleach.clean(
-        html,
+        simplified(html, kept=KEPT_TAGS),
         tags=BLOCK_TAGS | INLINE_TAGS | DROPPED_TAGS,
         attributes={},
         protocols=[],

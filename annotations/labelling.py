@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from annotations import graphemes
 from annotations.models import (
     NOTE_MAX_LENGTH,
     URL_MAX_LENGTH,
@@ -23,7 +24,7 @@ from annotations.models import (
     Span,
     http_url_validator,
 )
-from annotations.text import OffsetError, QuoteMismatch, anchor
+from annotations.text import Anchor, OffsetError, QuoteMismatch, anchor
 
 # "a < b" is fine in a note; "<b>", "</p>", "<!--" and "<?php" are markup.
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
@@ -48,11 +49,41 @@ class NotYours(LabelError):
     status = 403
 
 
+class Gone(LabelError):
+    """What the request acts on was removed by another request a moment earlier."""
+
+    status = 404
+
+
+def lock_article(article_id: int, *, with_body: bool = True) -> Article:
+    """The article's row, locked until the caller's transaction ends.
+
+    The one lock on an article's text. Every write that reads the body (a
+    label, whose quote is checked against it) or changes it (the edit form,
+    the admin) takes it first, inside its own transaction, and reads the body
+    under it: so the body cannot change between a label's check and its
+    insert (issue 10: both used to succeed, and the span kept a quote the text
+    no longer had). Label writes that do not read the body take it too
+    (``with_body=False`` leaves the text unread), so every writer on one
+    article queues in one order and no two deadlock; they then lock spans and
+    labels. Call it inside ``transaction.atomic()``; on SQLite, whose
+    transactions take the database's write lock at BEGIN, the lock is already
+    held. Raises ``Gone`` when the article was deleted meanwhile.
+    """
+    rows = Article.objects.select_for_update()
+    if not with_body:
+        rows = rows.defer("body")
+    try:
+        return rows.get(pk=article_id)
+    except Article.DoesNotExist:
+        raise Gone("This article has been deleted meanwhile.") from None
+
+
 def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str, str]:
     """Validate what the editor typed; return it trimmed, or raise ``LabelError``."""
     if kind not in LabelKind.values:
         choices = ", ".join(LabelKind.labels)
-        raise LabelError(f"Unknown label {kind!r}. Choose one of: {choices}.")
+        raise LabelError(f"Sourcemark has no such label. Choose one of: {choices}.")
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise LabelError(
@@ -92,16 +123,13 @@ def label_span(
     submission is harmless; with other values it updates the reviewer's label.
     """
     kind, note, source_url = clean_label_fields(kind, note, source_url)
-    try:
-        where = anchor(article.body, start, end, quote)
-    except QuoteMismatch as error:
-        raise StaleQuote(str(error)) from None
-    except OffsetError as error:
-        raise LabelError(str(error)) from None
-
     for attempt in range(_RACE_RETRIES + 1):
         try:
             with transaction.atomic():
+                # The body as it is now, and as it stays until we commit: the caller's
+                # copy may predate an edit. The caller renders what was checked.
+                article.body = lock_article(article.pk).body
+                where = _anchor(article.body, start, end, quote)
                 _bump_revision([article.pk])
                 span, _ = Span.objects.get_or_create(
                     article=article,
@@ -130,22 +158,40 @@ def label_span(
                     _update(label, reviewer, kind, note, source_url)
                 return label
         except IntegrityError:
-            # The span was removed (its last label deleted) between our read and
-            # our insert, or a twin request won the race: everything above is
-            # rolled back; read again.
+            # A unique constraint lost to a writer that committed between our read
+            # and our insert: everything above is rolled back; read again. With the
+            # article locked first this should not happen; it stays a retry, not a 500.
             if attempt == _RACE_RETRIES:
                 raise
     raise AssertionError("unreachable")
 
 
+def _anchor(body: str, start: int, end: int, quote: str) -> Anchor:
+    """The span to store: the client's quote checked at the client's offsets, then its
+    edges widened to whole grapheme clusters (annotations.graphemes), whatever the
+    client did, so that no span splits an emoji or a letter from its accent."""
+    try:
+        checked = anchor(body, start, end, quote)
+        snapped = graphemes.snap(body, start, end)
+        if snapped == (start, end):
+            return checked
+        return anchor(body, *snapped, body[snapped[0] : snapped[1]])
+    except QuoteMismatch as error:
+        raise StaleQuote(str(error)) from None
+    except OffsetError as error:
+        raise LabelError(str(error)) from None
+
+
 def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: str) -> Label:
-    """Change ``user``'s own label; anyone else's is refused."""
+    """Change ``user``'s own label; anyone else's is refused, one removed meanwhile is ``Gone``."""
     _check_owner(label, user)
     kind, note, source_url = clean_label_fields(kind, note, source_url)
     if (label.kind, label.note, label.source_url) == (kind, note, source_url):
         return label  # Nothing changed: no write, no audit entry.
     with transaction.atomic():
-        _bump_revision(Span.objects.filter(pk=label.span_id).values("article_id"))
+        lock_article(label.article_id, with_body=False)
+        _still_there(label, "This label has been removed meanwhile. Reload the page.")
+        _bump_revision([label.article_id])
         _update(label, user, kind, note, source_url)
     return label
 
@@ -153,23 +199,29 @@ def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: s
 def remove_label(label: Label, user: Any) -> bool:
     """Delete ``user``'s own label, and its span when no label is left on it.
 
-    Returns True when the span went too.
+    Returns True when the span went too. A label removed meanwhile (a double
+    click, another tab) is ``Gone``.
     """
     _check_owner(label, user)
     with transaction.atomic():
-        # The article first, as every write locks it first (no deadlock between writers).
-        _bump_revision(Span.objects.filter(pk=label.span_id).values("article_id"))
-        # Lock the span: of two reviewers removing its last two labels at once, the
-        # second waits, sees the first's delete and removes the span. A label being
-        # added right now either committed first (we see it and keep the span) or
-        # fails its deferred foreign key at commit, and label_span retries on a new span.
-        span = Span.objects.select_for_update().get(pk=label.span_id)
+        # Every label write on this article holds its lock: of two reviewers removing
+        # the span's last two labels, the second sees the first's delete and removes
+        # the span; a label being added waits, or committed first and keeps the span.
+        lock_article(label.article_id, with_body=False)
+        _still_there(label, "This label has already been removed.")
+        _bump_revision([label.article_id])
         _record_author(label, user)
         label.delete()
-        if not span.labels.exists():
-            span.delete()
+        if not Label.objects.filter(span_id=label.span_id).exists():
+            Span.objects.filter(pk=label.span_id).delete()
             return True
     return False
+
+
+def _still_there(label: Label, message: str) -> None:
+    """Under the article's lock: the label exists, or another request removed it."""
+    if not Label.objects.filter(pk=label.pk).exists():
+        raise Gone(message)
 
 
 def _check_owner(label: Label, user: Any) -> None:
@@ -180,7 +232,7 @@ def _check_owner(label: Label, user: Any) -> None:
 def _record_author(label: Label, user: Any) -> None:
     """Name ``user`` in the audit trail even outside a request (seeds, commands);
     in a request it is the logged-in user anyway."""
-    label._history_user = user  # read by django-simple-history
+    label._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
 
 
 def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> None:
@@ -192,10 +244,8 @@ def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> N
 
 
 def _bump_revision(article_ids: Any) -> None:
-    """Mark the cached figures (ArticleFigures) of ``article_ids`` (a list or a subquery) stale.
+    """Mark the cached figures (ArticleFigures) of ``article_ids`` stale.
 
-    Runs first in each write's transaction: it takes the article's row lock,
-    so writers on one article queue in one order (no deadlock) for the few
-    milliseconds a write takes.
+    Runs in each write's transaction, after ``lock_article``.
     """
     Article.objects.filter(pk__in=article_ids).update(labels_revision=F("labels_revision") + 1)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
+
+from annotations import kinds
 
 EDITORS_GROUP = "Editors"
 NOTE_MAX_LENGTH = 2000
@@ -26,20 +29,22 @@ BODY_MAX_CHARS = 2_000_000
 http_url_validator = URLValidator(schemes=["http", "https"])
 
 
-class HttpURLField(models.URLField):
+class HttpURLField(models.URLField[str, str]):
     """A URL that must be http(s); a typed "example.com" means https://example.com."""
 
     default_validators = [http_url_validator]
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)
 
 
 class LabelKind(models.TextChoices):
-    VERIFIED_FACT = "verified_fact", "Verified fact"
-    OFFICIAL_CLAIM = "official_claim", "Official claim"
-    UNSOURCED_SPECULATION = "unsourced_speculation", "Unsourced speculation"
+    """The kinds of ``annotations.kinds``, their codes and names, as model choices."""
+
+    VERIFIED_FACT = kinds.VERIFIED_FACT, kinds.NAMES[kinds.VERIFIED_FACT]
+    OFFICIAL_CLAIM = kinds.OFFICIAL_CLAIM, kinds.NAMES[kinds.OFFICIAL_CLAIM]
+    UNSOURCED_SPECULATION = kinds.UNSOURCED_SPECULATION, kinds.NAMES[kinds.UNSOURCED_SPECULATION]
 
 
 class Article(models.Model):
@@ -91,9 +96,9 @@ class Article(models.Model):
 class ArticleFigures(models.Model):
     """An article's balance (annotations.balance), cached for the /reports/ overview.
 
-    Sorting 1,000 articles by their speculation share needs every article's
-    balance: computing them all from 200,000 labels takes about a second, so
-    each is kept here with the article's ``labels_revision`` it was computed
+    Sorting every article by its speculation share needs every article's
+    balance, and computing them all from every label is slow (bench/RESULTS.md,
+    "figures not cached yet"), so each is kept here with the article's ``labels_revision`` it was computed
     at, and recomputed when a label write has moved the revision on.
     """
 
@@ -143,7 +148,7 @@ class Span(models.Model):
         return f"{self.quote[:60]} ({self.start}–{self.end})"
 
 
-class LabelQuerySet(models.QuerySet):
+class LabelQuerySet(models.QuerySet["Label"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Label]:
         """As ``QuerySet.bulk_create``, filling each label's article from its span.
 
@@ -201,6 +206,29 @@ class Label(models.Model):
         return f"{self.get_kind_display()} by {self.reviewer}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.article_id is None:
+        if not self.article_id:  # always the span's article: filled in from it
             self.article_id = self.span.article_id
         super().save(*args, **kwargs)
+
+
+class WriteCount(models.Model):
+    """Label writes one user made in one minute (annotations.throttle).
+
+    In the database, so that every app process and machine counts the same
+    writes; a row per user and minute, the older ones deleted as a new minute starts.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    minute = models.PositiveBigIntegerField(help_text="Minutes since 1970-01-01 UTC.")
+    writes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index for "this user's count this minute", the one query a write adds.
+            models.UniqueConstraint(
+                fields=["user", "minute"], name="%(app_label)s_%(class)s_one_per_minute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.writes} writes by user {self.user_id} in minute {self.minute}"

@@ -1,7 +1,7 @@
 """The report's long lists, built in Python rather than in a template loop.
 
-An article with 5,000 spans has 5,000 list items; Django's template engine
-spends about 0.3 ms on each, a joined list of escaped strings a few µs. Every
+An article with 5,000 spans has 5,000 list items, and a template loop costs
+far more per item than joining escaped strings (bench/RESULTS.md). Every
 value that came from a user goes through ``escape`` (the standard library's,
 which escapes ``& < > " '`` as Django's does, without its lazy-string
 wrapper); nothing else is interpolated.
@@ -9,30 +9,18 @@ wrapper); nothing else is interpolated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations.kinds import DISPUTED, IN_SENTENCE, NAMES
 
-class LabelLike(Protocol):
-    reviewer: str
-    kind: str
-    name: str
-    note: str
-    source_url: str
-
-
-class SpanLike(Protocol):
-    quote: str
-    consensus: str | None
-    labels: Sequence[LabelLike]
-
-    @property
-    def consensus_name(self) -> str: ...
+if TYPE_CHECKING:
+    from annotations.report import ReportSpan
 
 
 @cache
@@ -41,13 +29,13 @@ def _kind(kind: str, name: str) -> str:
     return f'<span class="kind kind-{escape(kind)}">{escape(name)}</span>'
 
 
-def spans_by_label(spans: Iterable[SpanLike]) -> SafeString:
+def spans_by_label(spans: Iterable[ReportSpan]) -> SafeString:
     """One ``<li>`` per span: the quote, then each reviewer's label, note and source."""
     parts = []
     for span in spans:
         labels = []
         for label in span.labels:
-            line = f'<li><span class="reviewer">{escape(label.reviewer)}</span>: {_kind(label.kind, label.name)}'
+            line = f'<li><span class="reviewer">{escape(label.reviewer)}</span>: {_kind(label.kind, NAMES[label.kind])}'
             if label.note:
                 line += f' — <span class="note">{escape(label.note)}</span>'
             if label.source_url:
@@ -63,18 +51,16 @@ def spans_by_label(spans: Iterable[SpanLike]) -> SafeString:
     return mark_safe("\n".join(parts))
 
 
-def disagreements(spans: Iterable[SpanLike]) -> SafeString:
+def disagreements(spans: Iterable[ReportSpan]) -> SafeString:
     """One ``<li>`` per span: the quote, how it counts, and who chose what."""
     parts = []
     for span in spans:
-        if span.consensus == "disputed":
-            counted = "<strong>Disputed</strong>"
+        if span.consensus == DISPUTED:
+            counted = f"<strong>{NAMES[DISPUTED]}</strong>"
         else:
-            counted = (
-                f"Counted as <strong>{escape(span.consensus_name.lower())}</strong> (majority)"
-            )
+            counted = f"Counted as <strong>{IN_SENTENCE[span.consensus]}</strong> (majority)"
         choices = ", ".join(
-            f"{escape(label.reviewer)} chose {_kind(label.kind, label.name.lower())}"
+            f"{escape(label.reviewer)} chose {_kind(label.kind, IN_SENTENCE[label.kind])}"
             for label in span.labels
         )
         parts.append(

@@ -10,6 +10,7 @@ import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -70,7 +71,6 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR, *, demo: bool | None = None) -> Seed
     manifest = json.loads((seeds_dir / "demo_annotations.json").read_text(encoding="utf-8"))
     if demo:
         report.accounts_created = create_demo_accounts()
-    User = get_user_model()
     for entry in manifest["articles"]:
         data = read_article_file(seeds_dir / entry["file"])
         data.outlet = entry.get("outlet", "")
@@ -79,12 +79,13 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR, *, demo: bool | None = None) -> Seed
         article, created = save_article(data)
         report.articles_created += created
         if demo:
-            report.labels_loaded += _load_labels(article, entry["labels"], User)
+            report.labels_loaded += _load_labels(article, entry["labels"])
     return report
 
 
-def _load_labels(article: Article, labels: list[dict], User: type) -> int:
-    reviewers = {u.username: u for u in User.objects.filter(username__in=DEMO_EDITORS)}
+def _load_labels(article: Article, labels: list[dict[str, Any]]) -> int:
+    users = get_user_model().objects.filter(username__in=DEMO_EDITORS)
+    reviewers = {user.get_username(): user for user in users}
     count = 0
     for item in labels:
         quote = item["quote"]

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import annotate, articles, exports, reports
+from annotations.views import annotate, articles, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
-    path("articles/<int:article_id>/", articles.article_detail, name="article_detail"),
+    path("articles/<int:article_id>/", annotate.article_detail, name="article_detail"),
     path("articles/<int:article_id>/edit/", articles.article_edit, name="article_edit"),
     path("articles/<int:article_id>/labels/", annotate.label_create, name="label_create"),
     path(
@@ -27,7 +27,7 @@ urlpatterns = [
     path("reports/", reports.report_overview, name="report_overview"),
     path(
         "articles/<int:article_id>/labels.csv",
-        exports.article_labels_csv,
+        reports.article_labels_csv,
         name="article_labels_csv",
     ),
 ]

@@ -22,17 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.fixtures import CHROMIUM, CHROMIUM_ARGS
 from bench.measure import Figure
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VISIBLE_MS = 1000
 HIGHLIGHTS = "#article-body mark[data-spans]"
 TOOLBAR = "#label-toolbar"
@@ -106,7 +98,7 @@ def page_figure(article_id: int, session_cookie: str, highlights: int, runs: int
     details: dict = {}
     with serving() as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_cookies([{"name": "sessionid", "value": session_cookie, "url": base}])

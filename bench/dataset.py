@@ -25,6 +25,7 @@ from annotations.ingest import fingerprint
 from annotations.models import EDITORS_GROUP, Article, Label, LabelKind, Span
 from annotations.text import context
 from bench import textgen
+from bench.fixtures import NOTES
 
 REVIEWERS = ("ines", "kwame", "marta")
 LONG_REVIEWERS = REVIEWERS[:2]
@@ -39,14 +40,6 @@ _KIND_WEIGHTS = {
     LabelKind.OFFICIAL_CLAIM: 0.35,
     LabelKind.UNSOURCED_SPECULATION: 0.20,
 }
-_NOTES = (
-    "Checked against the ministry's statement, para. 3.",
-    'Spokesperson said "no comment", twice.',
-    "Two sources, both anonymous;\nneither on the record.",
-    "=SUM(A1:A9) is what the wire copy says, verbatim",
-    "Figures differ from the agency's 📈 chart.",
-    "-2% per the central bank, not -3%",
-)
 
 
 @dataclass(frozen=True)
@@ -84,16 +77,16 @@ def build(sizes: Sizes, *, seed: int = 7) -> Dataset:
         articles = _articles(rng, sizes)
         long_article = articles.pop()
         spans = _spans_for(rng, articles, sizes.labels)
+        long_reviewers = [r for r in reviewers if r.username in LONG_REVIEWERS]
         long_spans = [
-            _span(long_article, start, end)
+            (_span(long_article, start, end), len(long_reviewers))
             for start, end in textgen.span_ranges(
                 rng, long_article.body, sizes.long_spans, max_words=24, nested_share=0.3
             )
         ]
-        Span.objects.bulk_create(spans + long_spans, batch_size=BATCH)
-        labels = list(_labels(rng, spans, reviewers, per_span=None))
-        long_reviewers = [r for r in reviewers if r.username in LONG_REVIEWERS]
-        long_labels = list(_labels(rng, long_spans, long_reviewers, per_span=len(long_reviewers)))
+        Span.objects.bulk_create([span for span, _ in spans + long_spans], batch_size=BATCH)
+        labels = list(_labels(rng, spans, reviewers))
+        long_labels = list(_labels(rng, long_spans, long_reviewers))
         insert_labels(labels + long_labels)
     analyze()
     return Dataset(
@@ -285,9 +278,9 @@ def _reviewer_counts(rng: random.Random, labels: int, reviewers: int) -> list[in
     return counts
 
 
-def _spans_for(rng: random.Random, articles: list[Article], labels: int) -> list[Span]:
-    """Spans for the ordinary articles; ``_span_reviewers`` says who labels each."""
-    spans: list[Span] = []
+def _spans_for(rng: random.Random, articles: list[Article], labels: int) -> list[tuple[Span, int]]:
+    """Spans for the ordinary articles, each with how many reviewers label it."""
+    spans: list[tuple[Span, int]] = []
     for index, article in enumerate(articles):
         share = labels // len(articles) + (1 if index < labels % len(articles) else 0)
         counts = _reviewer_counts(rng, share, len(REVIEWERS))
@@ -295,28 +288,20 @@ def _spans_for(rng: random.Random, articles: list[Article], labels: int) -> list
         if len(ranges) < len(counts):
             raise ValueError(f"article {index} is too short for {len(counts)} spans")
         for (start, end), n in zip(ranges, counts, strict=True):
-            span = _span(article, start, end)
-            span._bench_reviewers = n
-            spans.append(span)
+            spans.append((_span(article, start, end), n))
     return spans
 
 
-def _labels(
-    rng: random.Random,
-    spans: list[Span],
-    reviewers: list,
-    *,
-    per_span: int | None,
-) -> Iterator[Label]:
+def _labels(rng: random.Random, spans: list[tuple[Span, int]], reviewers: list) -> Iterator[Label]:
+    """Labels on each span by that many of ``reviewers``."""
     kinds = list(_KIND_WEIGHTS)
     weights = list(_KIND_WEIGHTS.values())
-    for span in spans:
-        n = per_span or span._bench_reviewers
+    for span, n in spans:
         agreed = rng.choices(kinds, weights)[0]
         for reviewer in rng.sample(reviewers, n):
             # Reviewers mostly agree; about one label in six differs (disputes, majorities).
             kind = agreed if rng.random() < 0.83 else rng.choice(kinds)
-            note = rng.choice(_NOTES) if rng.random() < 0.15 else ""
+            note = rng.choice(NOTES) if rng.random() < 0.15 else ""
             source = f"https://sources.example.org/{span.pk}" if rng.random() < 0.1 else ""
             yield Label(
                 span_id=span.pk,

@@ -12,9 +12,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -29,7 +30,8 @@ LABEL_MS = 30
 REPORT_MS = 100
 OVERVIEW_MS = 150
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @dataclass
@@ -49,7 +51,7 @@ def _exists(url: str) -> bool:
     return True
 
 
-def _ok(response: HttpResponse, url: str) -> HttpResponse:
+def _ok(response: _Response, url: str) -> _Response:
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}, not 200")
     return response

@@ -19,7 +19,7 @@ DATABASE_ORDER = ("postgresql", "sqlite")
 
 
 def machine() -> dict:
-    info = {"cores": os.cpu_count(), "python": platform.python_version()}
+    info: dict[str, object] = {"cores": os.cpu_count(), "python": platform.python_version()}
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):

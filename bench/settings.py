@@ -21,4 +21,4 @@ CSRF_COOKIE_SECURE = False
 # Serve static files straight from the source folders: no collectstatic step.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT = None  # nothing collected; whitenoise would warn about the missing folder
+STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected; whitenoise would warn about the missing folder

@@ -11,8 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets generic Django classes take type parameters at runtime (models.URLField[str, str]),
+# as django-stubs has them when mypy checks the code.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -88,16 +93,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The header-adding middleware comes first, so that every response passes back
+    # out through it: static files, a bad Host's 400, a CSRF failure. The outermost
+    # one covers a 400 raised inside SecurityMiddleware itself (newsroom/middleware.py).
+    "newsroom.middleware.HeadersOnEveryResponse",
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: a NUL never reaches a query (newsroom/middleware.py).
+    "newsroom.middleware.RefuseUnstorableText",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # After auth and htmx: a logged-out htmx request gets 401 and a sentence, not the login page.
+    "annotations.access.HtmxLoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its response.
     "axes.middleware.AxesMiddleware",
@@ -116,6 +129,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}, which {% htmx_script %} reads too.
+                "newsroom.context_processors.csp_nonce",
             ],
         },
     },
@@ -172,15 +187,23 @@ STORAGES = {
     },
 }
 
-# Request bodies: a 5 MB article body plus form overhead fits; anything larger
-# is refused by Django with a 400 before a view sees it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 6 * 1024 * 1024)
+# Request bodies, sized from the article limit (models.BODY_MAX_CHARS, 2,000,000
+# characters): at most 4 bytes a character in UTF-8, which the article form sends
+# as multipart (not URL-encoded, where one character takes up to 12 bytes), plus
+# 2 MB for pasted markup and the other fields. Anything larger is refused with a
+# 400 before a view sees it. tests/test_long_articles.py checks the sum.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1000 * 1000)
 
-# Only the app's own scripts and styles: no inline script, no eval, no CDN.
+# Scripts run only from a <script> tag our templates wrote: each carries this
+# response's nonce, and 'strict-dynamic' ignores every other source, our own
+# origin included. An injected <script src="/static/..."> therefore does not
+# run, where 'self' let it (issue 10). The admin, whose templates carry no
+# nonce, gets its own script directory by path (newsroom/middleware.py).
+# Styles, images and connections: the app's own only. No inline script or style, no eval.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [NONCE, STRICT_DYNAMIC],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -218,7 +241,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "annotations.views.lockout.lockout"
+AXES_LOCKOUT_CALLABLE = "annotations.views.site.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a load balancer REMOTE_ADDR is the balancer. TRUSTED_PROXY_COUNT says
 # how many proxies of ours append to CLIENT_IP_HEADER; the client is that many
@@ -226,6 +249,11 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
+
+# Label writes (create, change, remove) per editor per minute; 0: no limit
+# (annotations/throttle.py). A person labels a few a minute; the load test's
+# editors about 35; a flood thousands.
+LABEL_WRITES_PER_MINUTE = env_int("LABEL_WRITES_PER_MINUTE", 60)
 
 LOGGING = {
     "version": 1,

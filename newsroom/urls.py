@@ -15,4 +15,4 @@ urlpatterns = [
 ]
 
 # A request over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before any view: say so plainly.
-handler400 = "annotations.views.errors.bad_request"
+handler400 = "annotations.views.site.bad_request"

@@ -7,6 +7,8 @@ plain ``client`` fixture.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
@@ -28,7 +30,7 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _user(username: str, *, editor: bool = False, **extra: object) -> User:
+def _user(username: str, *, editor: bool = False, **extra: Any) -> User:
     user = User.objects.create_user(username, password="pw-" + username, **extra)
     if editor:
         user.groups.add(Group.objects.get(name=EDITORS_GROUP))

@@ -10,18 +10,6 @@ from django.contrib.auth.models import User
 
 from annotations.models import Article, Label, LabelKind, Span
 
-# One per OWASP CSV-injection class: each must come out with a leading apostrophe.
-FORMULA_PAYLOADS = [
-    "=1+2",
-    "+cmd",
-    "-2+3",
-    "@SUM(A1)",
-    "\tTAB",
-    '=HYPERLINK("http://x","y")',
-    "\rCR",
-    "\nLF",
-]
-
 HEADER = [
     "article id",
     "article title",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from annotations.labelling import LabelError, change_label, label_span, remove_label
@@ -84,7 +86,7 @@ def test_each_reviewer_has_their_own_trail(article, alice, bob):
     ]
 
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_writes_through_the_app_record_the_logged_in_editor(alice_client, article, alice):

@@ -9,15 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotations.balance import (
-    CATEGORIES,
-    DISPUTED,
-    KINDS,
     balance,
     consensus,
     consensus_of_counts,
     percent,
     verdict,
 )
+from annotations.kinds import CATEGORIES, DISPUTED, KINDS
 from annotations.models import LabelKind
 
 

@@ -9,16 +9,24 @@ interleavings tested here cannot happen on it.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, connections
+from django.test import Client
 
+from annotations import ingest
+from annotations.ingest import fingerprint
 from annotations.labelling import label_span, remove_label
-from annotations.models import EDITORS_GROUP, Label, Span
+from annotations.models import EDITORS_GROUP, Article, Label, Span
+from annotations.text import canonicalize
+
+HX = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -100,7 +108,7 @@ def test_removing_the_last_label_while_another_editor_labels_the_span_loses_noth
 ):
     for phrase in PHRASES:
         alices = _label(article, alice, phrase)()
-        results = _in_threads(lambda a=alices: remove_label(a, alice), _label(article, bob, phrase))
+        results = _in_threads(partial(remove_label, alices, alice), _label(article, bob, phrase))
         assert not any(isinstance(result, Exception) for result in results), results
         # bob's label survives, on the span at exactly that range (the old one or a new one).
         span = Span.objects.get(article=article, start=phrase[0], end=phrase[1])
@@ -112,7 +120,7 @@ def test_two_editors_removing_the_last_two_labels_leave_no_empty_span(article, a
     for phrase in PHRASES:
         alices, bobs = _label(article, alice, phrase)(), _label(article, bob, phrase)()
         results = _in_threads(
-            lambda a=alices: remove_label(a, alice), lambda b=bobs: remove_label(b, bob)
+            partial(remove_label, alices, alice), partial(remove_label, bobs, bob)
         )
         assert sorted(results) == [False, True], results  # exactly one of them took the span
     assert not Span.objects.exists()
@@ -177,3 +185,139 @@ def test_a_label_added_to_a_span_being_deleted_is_kept(article, alice, bob, monk
         ("bob", "official_claim")
     ]
     assert Label.objects.get().pk == bobs.pk
+
+
+# --- Requests racing through the views (issue 10) ---------------------------------------
+
+ROUNDS = 30
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)  # a 500 is an answer the test looks at
+    client.force_login(user)
+    return client
+
+
+def _fresh_article(n: int, user) -> Article:
+    body = f"Round {n}: officials say reservists were called up.\n\nA second paragraph, {n}."
+    return Article.objects.create(
+        title=f"Round {n}", body=body, fingerprint=fingerprint(body), created_by=user
+    )
+
+
+def _assert_every_span_matches_its_body() -> None:
+    for span in Span.objects.select_related("article"):
+        assert span.article.body[span.start : span.end] == span.quote, (span.id, span.quote)
+
+
+def test_editing_a_body_while_it_is_labelled_never_corrupts_a_span(alice, bob):
+    """Both used to succeed: the span kept its quote while the text under it changed."""
+    editing, labelling = _client(alice), _client(bob)
+    outcomes = Counter()
+    for n in range(ROUNDS):
+        article = _fresh_article(n, alice)
+        start = article.body.index("reservists")
+        edit, label = _in_threads(
+            lambda a=article, n=n: editing.post(
+                f"/articles/{a.id}/edit/",
+                {"title": a.title, "body": f"Rewritten {n}: nobody was called up after all."},
+            ),
+            lambda a=article, s=start: labelling.post(
+                f"/articles/{a.id}/labels/",
+                {"start": s, "end": s + 10, "quote": "reservists", "kind": "verified_fact"},
+                **HX,
+            ),
+        )
+        outcomes[(edit.status_code, label.status_code)] += 1
+        # The edit first (the label then finds other text: 409), or the label first
+        # (the body is then locked: 400). Never both, never a 500.
+        assert (edit.status_code, label.status_code) in {(302, 409), (400, 200)}, outcomes
+    _assert_every_span_matches_its_body()
+
+
+def test_an_edit_paused_after_its_check_still_cannot_corrupt_a_label(alice, bob, monkeypatch):
+    """The worst order, forced: the edit has checked "no spans yet" when the label arrives."""
+    article = _fresh_article(0, alice)
+    start = article.body.index("reservists")
+    checked, labelled = threading.Event(), threading.Event()
+    original = ingest.set_body
+
+    def set_body_then_wait(instance: Article, raw: str) -> None:
+        original(instance, raw)
+        checked.set()
+        labelled.wait(timeout=2)  # not set in time if the label waits for the edit's lock
+
+    monkeypatch.setattr(ingest, "set_body", set_body_then_wait)
+    editing, labelling = _client(alice), _client(bob)
+
+    def label() -> Any:
+        try:
+            assert checked.wait(timeout=10)
+            return labelling.post(
+                f"/articles/{article.id}/labels/",
+                {"start": start, "end": start + 10, "quote": "reservists", "kind": "verified_fact"},
+                **HX,
+            )
+        finally:
+            labelled.set()
+            connections.close_all()
+
+    def edit() -> Any:
+        try:
+            return editing.post(
+                f"/articles/{article.id}/edit/",
+                {"title": article.title, "body": "Rewritten: nobody was called up after all."},
+            )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        edited, labelled_response = pool.submit(edit), pool.submit(label)
+        assert (edited.result().status_code, labelled_response.result().status_code) == (302, 409)
+    _assert_every_span_matches_its_body()
+    assert not Span.objects.exists()
+
+
+def test_a_change_racing_its_removal_answers_404_never_500(article, alice):
+    changing, removing = _client(alice), _client(alice)
+    seen = Counter()
+    for n in range(ROUNDS):
+        start = article.body.index("reservists")
+        label = label_span(
+            article=article,
+            reviewer=alice,
+            start=start,
+            end=start + 10,
+            quote="reservists",
+            kind="verified_fact",
+            note=f"round {n}",
+        )
+        change, remove = _in_threads(
+            lambda pk=label.pk: changing.post(
+                f"/articles/{article.id}/labels/{pk}/",
+                {"kind": "official_claim", "note": "changed", "source_url": ""},
+                **HX,
+            ),
+            lambda pk=label.pk: removing.post(f"/articles/{article.id}/labels/{pk}/remove/", **HX),
+        )
+        seen[(change.status_code, remove.status_code)] += 1
+        assert remove.status_code == 200
+        assert change.status_code in {200, 404}, seen
+        assert not Label.objects.exists() and not Span.objects.exists()
+
+
+def test_two_editors_creating_the_same_article_at_once(alice, bob):
+    """The second is told the text exists, as when they are not simultaneous."""
+    first, second = _client(alice), _client(bob)
+    for n in range(ROUNDS):
+        body = f"Pasted by two editors at once, round {n}."
+        answers = _in_threads(
+            lambda b=body: first.post("/articles/new/", {"title": "From alice", "body": b}),
+            lambda b=body: second.post("/articles/new/", {"title": "From bob", "body": b}),
+        )
+        assert sorted(a.status_code for a in answers) == [302, 400], [
+            a.status_code for a in answers
+        ]
+        refused = next(a for a in answers if a.status_code == 400)
+        title = Article.objects.get(fingerprint=fingerprint(canonicalize(body))).title
+        assert f"already in Sourcemark as “{title}”" in refused.content.decode()

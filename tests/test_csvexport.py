@@ -6,47 +6,51 @@ import codecs
 import csv
 import datetime
 import io
+import sys
+import unicodedata
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotations.csvexport import (
-    COLUMNS,
-    FORMULA_TRIGGERS,
+    BLANKS,
+    FORMULA_STARTERS,
     HEADER,
     NUMERIC_COLUMNS,
+    Row,
     csv_chunks,
     neutralise,
 )
-from tests.exporting import FORMULA_PAYLOADS
+from bench.fixtures import FORMULA_PAYLOADS
 
 # NUL cannot reach the database, but the pure writer must still neutralise it.
 PAYLOADS = [*FORMULA_PAYLOADS, "\x00NUL"]
-TEXT_COLUMNS = [index for index in range(len(COLUMNS)) if index not in NUMERIC_COLUMNS]
+TEXT_COLUMNS = [index for index in range(len(HEADER)) if index not in NUMERIC_COLUMNS]
 WHEN = datetime.datetime(2026, 11, 28, 8, 55, 3, 123456, tzinfo=datetime.UTC)
 
 
-def _row(**overrides: object) -> list[object]:
-    row: list[object] = [
-        7,
-        "Title",
-        "Outlet",
-        "https://example.com/a",
-        11,
-        0,
-        9,
-        "Officials",
-        "Official claim",
-        "official_claim",
-        "Disputed",
-        "alice",
-        "",
-        "",
-        WHEN,
-        WHEN,
-    ]
-    for name, value in overrides.items():
-        row[HEADER.index(name.replace("_", " "))] = value
-    return row
+def _row(**overrides: Any) -> list[object]:
+    row = Row(
+        article_id=7,
+        article_title="Title",
+        outlet="Outlet",
+        article_url="https://example.com/a",
+        span_id=11,
+        start=0,
+        end=9,
+        quote="Officials",
+        label="Official claim",
+        label_code="official_claim",
+        span_consensus="Disputed",
+        reviewer="alice",
+        note="",
+        source_url="",
+        created=WHEN,
+        updated=WHEN,
+    )
+    return list(row._replace(**overrides))
 
 
 def _read(chunks: list[str]) -> list[list[str]]:
@@ -111,9 +115,37 @@ def test_a_string_in_a_numeric_column_is_treated_as_text():
 
 
 def test_harmless_text_is_left_alone():
-    for text in ["Officials say", "a = b", "1+2", "'quoted", " =lead space", "café"]:
+    for text in ["Officials say", "a = b", "1+2", "'quoted", " lead space", "café", "\u2212 minus"]:
         assert neutralise(text) == text
-    assert set(FORMULA_TRIGGERS) == {"=", "+", "-", "@", "\t", "\r", "\n", "\x00"}
+
+
+def _starts_a_formula(text: str) -> bool:
+    """The rule of csvexport's docstring, from Unicode's own tables rather than its lists."""
+    if text[:1] in ("\t", "\r", "\n", "\x00"):
+        return True
+    rest = text.lstrip("".join(ch for ch in set(text) if _blank(ch)))
+    return unicodedata.normalize("NFKC", rest[:1]) in ("=", "+", "-", "@")
+
+
+def _blank(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+# BLANKS also holds format characters newer than this Python's Unicode tables.
+KNOWN_BLANKS = sorted(ch for ch in BLANKS if _blank(ch))
+
+
+@given(st.text(alphabet=st.sampled_from(KNOWN_BLANKS + sorted(FORMULA_STARTERS) + list("ab1 "))))
+def test_the_rule_is_what_the_docstring_says(text):
+    assert neutralise(text) == ("'" + text if _starts_a_formula(text) else text)
+
+
+def test_the_lists_hold_every_character_unicode_gives_those_properties():
+    everything = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    every = list(everything)
+    assert {ch for ch in every if _blank(ch)} <= set(BLANKS)
+    starters = {ch for ch in every if unicodedata.normalize("NFKC", ch) in ("=", "+", "-", "@")}
+    assert starters <= set(FORMULA_STARTERS)
 
 
 def test_datetimes_are_iso_8601_utc_and_none_is_empty():

@@ -6,6 +6,8 @@ from annotations import exports
 from annotations.csvexport import csv_chunks
 from annotations.labelling import label_span
 from annotations.models import Label, Span
+from bench.fixtures import FORMULA_PAYLOADS, NOTES
+from tests.exporting import parse_csv
 
 
 def _label(article, reviewer, start, end, kind):
@@ -78,22 +80,28 @@ def test_whole_spans_give_the_same_rows_in_one_query(
     ]
 
 
+# The benchmark's notes, the formula payloads, and what else CSV quoting must survive.
 HOSTILE_NOTES = [
+    *NOTES,
+    *FORMULA_PAYLOADS,
     'He said "no", then left, twice',
     "line one\nline two\r\nline three\rend",
-    '=HYPERLINK("http://x")',
-    "+cmd",
-    "-2+3",
-    "@SUM(A1)",
-    "\tleading tab",
     "café 🇺🇦 👩🏽\u200d⚕️, fine",
     "",
+    "\uff1dHYPERLINK(1)",
+    "\u200b=1+2",
+    "\ufeff\u3000\uff20x",
+    " -2",
+    "\u0085\u00ad\U000e0020+x",
+    "a \u200b=1+2",
 ]
 
 
-def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice, bob):
+def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice, bob, carol):
     # On PostgreSQL the whole-span export is formatted by the database
-    # (annotations.csvsql); it must equal what csvexport writes from the rows.
+    # (annotations.csvsql), restating csvexport's cell rules, the kind names,
+    # balance.consensus_of_counts and csvexport.iso_utc in SQL; it must equal
+    # what the Python path writes from the rows. On SQLite both are Python.
     article.title = '=Title, with "quotes"'
     article.outlet = "@Outlet"
     article.save()
@@ -110,8 +118,24 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
             source_url="https://example.org/a,b" if n % 3 == 0 else "",
         )
     first = Span.objects.get(article=article, start=0)
-    Label.objects.create(span=first, reviewer=alice, kind="verified_fact")  # a dispute
+    Label.objects.create(span=first, reviewer=alice, kind="verified_fact")  # a tie: disputed
+    # Three reviewers: a majority, and a three-way tie.
+    for start, kinds in [
+        (120, ["official_claim", "unsourced_speculation", "official_claim"]),
+        (130, ["verified_fact", "official_claim", "unsourced_speculation"]),
+    ]:
+        span = Span.objects.create(
+            article=article, start=start, end=start + 3, quote=article.body[start : start + 3]
+        )
+        for reviewer, kind in zip([alice, bob, carol], kinds, strict=True):
+            Label.objects.create(span=span, reviewer=reviewer, kind=kind)
     labels = exports.select_labels(article_ids=[article.id])
     by_rows = b"".join(chunk.encode("utf-8") for chunk in csv_chunks(exports.export_rows(labels)))
     assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
+    consensus = {row[5]: row[10] for row in parse_csv(by_rows)[1:]}
+    assert (consensus["0"], consensus["120"], consensus["130"]) == (
+        "Disputed",
+        "Official claim",
+        "Disputed",
+    )

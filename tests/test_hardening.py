@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import subprocess
 import sys
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -42,12 +44,14 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_check_deploy_notices_a_weak_secret_key():
     # The test above can fail: a short key is exactly what --deploy warns about.
     result = _manage(
@@ -57,6 +61,7 @@ def test_check_deploy_notices_a_weak_secret_key():
     assert "security.W009" in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_production_refuses_to_start_without_a_secret_key():
     env = _production_env()
     del env["SECRET_KEY"]
@@ -73,6 +78,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_production_refuses_to_sign_without_a_secret_key():
     env = _production_env()
     del env["SECRET_KEY"]
@@ -81,6 +87,7 @@ def test_production_refuses_to_sign_without_a_secret_key():
     assert "ImproperlyConfigured" in result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_build_steps_run_without_a_secret_key():
     # A deployment builds (collectstatic, migrations check) before secrets exist.
     env = _production_env()
@@ -89,6 +96,7 @@ def test_build_steps_run_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_production_cookies_are_secure_and_httponly_with_hsts():
     code = (
         "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
@@ -100,17 +108,89 @@ def test_production_cookies_are_secure_and_httponly_with_hsts():
     assert result.stdout.split() == ["True"] * 5 + ["31536000", "True", "True"]
 
 
-@pytest.mark.parametrize("url", ["/login/", "/", "/articles/new/"])
-def test_pages_send_security_headers(alice_client, url):
-    response = alice_client.get(url)
-    assert response.status_code == 200
+def _assert_security_headers(response) -> str:
+    """Every header of the README's "Browser protections"; returns the script-src directive."""
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "style-src 'self'" in csp
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+    return next(d for d in csp.split("; ") if d.startswith("script-src"))
+
+
+NONCE = re.compile(r"script-src 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'$")
+
+
+@pytest.mark.parametrize("url", ["/login/", "/", "/articles/new/"])
+def test_pages_send_security_headers(alice_client, url):
+    response = alice_client.get(url)
+    assert response.status_code == 200
+    _assert_security_headers(response)
+
+
+@pytest.mark.parametrize("url", ["/", "/articles/{id}/", "/reports/"])
+def test_scripts_run_only_with_this_responses_nonce(alice_client, article, url):
+    """'self' let an injected <script src="/static/..."> run (issue 10): only a nonce does now."""
+    first = alice_client.get(url.format(id=article.id))
+    nonce = NONCE.fullmatch(_assert_security_headers(first)).group(1)
+    html = first.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+    second = alice_client.get(url.format(id=article.id))
+    assert NONCE.fullmatch(_assert_security_headers(second)).group(1) != nonce
+
+
+def test_admin_scripts_come_only_from_the_admins_own_directory(staff_client):
+    response = staff_client.get("/admin/annotations/article/add/")
+    assert response.status_code == 200
+    script_src = _assert_security_headers(response)
+    assert script_src == "script-src testserver/static/admin/ testserver/admin/jsi18n/"
+    for src in re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', response.content.decode()):
+        assert src.startswith(("/static/admin/", "/admin/jsi18n/")), src
+
+
+def test_a_bad_host_gets_a_400_with_every_header(client, db, settings):
+    for redirect in (False, True):  # SecurityMiddleware asks for the Host when it redirects
+        settings.SECURE_SSL_REDIRECT = redirect
+        response = Client().get("/", HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        _assert_security_headers(response)
+        assert "<script" not in response.content.decode()
+
+
+def test_static_files_carry_the_headers(db, settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    for path in ("/static/annotations/favicon.svg", "/static/annotations/annotate.js"):
+        response = Client().get(path)
+        assert response.status_code == 200, path
+        _assert_security_headers(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/no-such-page/", 404), ("/articles/new/", 403), ("/reports/?sort=x", 400)],
+)
+def test_error_pages_carry_the_headers_and_load_no_script(carol_client, url, status):
+    response = carol_client.get(url)
+    assert response.status_code == status
+    _assert_security_headers(response)
+    assert "<script" not in response.content.decode()
+
+
+def test_htmx_swaps_no_error_answer(alice_client):
+    """htmx's own default would too; the page says so, so no script may quietly change it."""
+    html = alice_client.get("/").content.decode()
+    config = json.loads(
+        html_unescape(re.search(r'name="htmx-config" content=\'([^\']+)\'', html)[1])
+    )
+    handling = {rule["code"]: rule for rule in config["responseHandling"]}
+    assert handling["[45].."] == {"code": "[45]..", "swap": False, "error": True}
+    assert handling["..."]["swap"] is False
+    assert config["allowScriptTags"] is False and config["allowEval"] is False
+    assert config["selfRequestsOnly"] is True
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
@@ -139,6 +219,23 @@ def test_pages_have_nothing_the_csp_would_block(alice_client, article, alice, bo
     assert not EVENT_HANDLER.search(html)
 
 
+def test_the_label_history_page_has_nothing_the_csp_would_block(staff_client, article, alice):
+    label = label_span(
+        article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="verified_fact"
+    )
+    version = label.history.first().history_id
+    for url in (
+        f"/admin/annotations/label/{label.id}/history/",
+        f"/admin/annotations/label/{label.id}/history/{version}/",
+    ):
+        response = staff_client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), url
+        assert not INLINE_STYLE.search(html), url
+        assert not EVENT_HANDLER.search(html), url
+
+
 def test_a_write_without_csrf_token_is_refused_and_saves_nothing(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
@@ -152,7 +249,9 @@ def test_a_write_with_the_pages_csrf_token_is_accepted(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     html = client.get("/articles/new/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    token = found.group(1)
     response = client.post(
         "/articles/new/", {"title": "Real", "body": "Real text.", "csrfmiddlewaretoken": token}
     )
@@ -165,7 +264,9 @@ def test_htmx_header_token_is_the_one_on_the_body(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     html = client.get("/").content.decode()
-    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
+    found = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html)
+    assert found is not None
+    token = found.group(1)
     response = client.post(
         "/articles/new/",
         {"title": "Via header", "body": "Header text."},
@@ -185,11 +286,11 @@ def test_a_5_mb_body_gets_a_readable_error(alice_client, db):
 
 
 def test_a_request_over_the_upload_limit_gets_a_readable_400(alice_client, db):
-    response = alice_client.post("/articles/new/", {"title": "Huger", "body": "x" * 7_000_000})
+    response = alice_client.post("/articles/new/", {"title": "Huger", "body": "x" * 10_000_001})
     html = response.content.decode()
     assert response.status_code == 400
     assert "That was too large to accept" in html
-    assert "requests of up to 6 MB" in html and "2,000,000 characters" in html
+    assert "requests of up to 10 MB" in html and "2,000,000 characters" in html
     assert not Article.objects.exists()
 
 

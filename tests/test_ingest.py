@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from io import StringIO
 
 import pytest
@@ -103,7 +104,7 @@ def test_import_command_reads_txt_html_and_json_and_is_idempotent(db, tmp_path):
 def test_import_command_reports_a_bad_file_and_imports_the_rest(db, tmp_path):
     (tmp_path / "good.txt").write_text("Good\n\nText.", encoding="utf-8")
     (tmp_path / "bad.json").write_text(json.dumps({"title": "No body"}), encoding="utf-8")
-    with pytest.raises(CommandError, match="bad.json"):
+    with pytest.raises(CommandError, match="1 of 2 files refused"):
         call_command(
             "import_articles",
             str(tmp_path / "bad.json"),
@@ -111,3 +112,103 @@ def test_import_command_reports_a_bad_file_and_imports_the_rest(db, tmp_path):
             stdout=StringIO(),
         )
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
+
+
+# --- Refusing junk, one file at a time (issue 10) ---------------------------------------
+
+
+def _import(tmp_path, files: dict[str, object]) -> tuple[str, str, CommandError | None]:
+    """Write ``files`` (JSON for objects, text for str) and import them all; stdout,
+    stderr and the CommandError that makes the exit status non-zero, if any."""
+    paths = []
+    for name, content in files.items():
+        path = tmp_path / name
+        text = content if isinstance(content, str) else json.dumps(content)
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *paths, stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None
+
+
+BAD_RECORDS = {
+    "published-number.json": (
+        {"title": "T1", "body": "B1", "published": 20260101},
+        "published must be a date written YYYY-MM-DD, not the number 20260101",
+    ),
+    "published-list.json": (
+        {"title": "T2", "body": "B2", "published": ["2026-01-01"]},
+        "published must be a date written YYYY-MM-DD, not a list",
+    ),
+    "published-nonsense.json": (
+        {"title": "T3", "body": "B3", "published": "yesterday"},
+        "published must be a date written YYYY-MM-DD, not 'yesterday'",
+    ),
+    "title-null.json": ({"title": None, "body": "B4"}, "title must be text, not null"),
+    "title-object.json": ({"title": {"a": 1}, "body": "B5"}, "title must be text, not an object"),
+    "title-empty.json": ({"title": "  ", "body": "B6"}, "title is empty"),
+    "body-number.json": ({"title": "T7", "body": 7}, "body must be text, not the number 7"),
+    "body-missing.json": ({"title": "T8"}, "body is missing"),
+    "outlet-list.json": ({"title": "T9", "body": "B9", "outlet": ["x"]}, "outlet must be text"),
+    "outlet-nul.json": (
+        {"title": "T10", "body": "B10", "outlet": "Wire\x00"},
+        "outlet contains a NUL character",
+    ),
+    "byline-nul.json": (
+        {"title": "T11", "body": "B11", "byline": "\x00"},
+        "byline contains a NUL character",
+    ),
+    "unknown-field.json": (
+        {"title": "T12", "body": "B12", "author": "Someone"},
+        "unknown field 'author' (known: title, body, outlet, url, byline, published)",
+    ),
+    "not-an-object.json": (["title", "body"], "a JSON article must be an object"),
+    "not-json.json": ("{'title': 'T14'", "is not valid JSON"),
+    "bad-url.json": (
+        {"title": "T15", "body": "B15", "url": "javascript:x"},
+        "url: Enter a valid URL.",
+    ),
+}
+
+
+def test_import_refuses_each_bad_record_with_its_reason_and_imports_the_rest(db, tmp_path):
+    files = {name: record for name, (record, _) in BAD_RECORDS.items()}
+    files["good.json"] = {"title": "Good", "body": "Good text.", "outlet": None}
+    out, err, refused = _import(tmp_path, files)
+    assert list(Article.objects.values_list("title", "outlet")) == [("Good", "")]
+    for name, (_, reason) in BAD_RECORDS.items():
+        assert f"{name}: {reason}" in err, name
+    assert refused is not None  # exit status 1
+    assert str(refused) == f"{len(BAD_RECORDS)} of {len(files)} files refused (listed above)."
+    assert f"1 imported, 0 already present, {len(BAD_RECORDS)} refused." in out
+
+
+def test_import_refuses_deeply_nested_files_at_once(db, tmp_path):
+    deep_html = "<div>" * 100_000 + "</div>" * 100_000
+    files = {
+        "deep-body.json": {"title": "Deep", "body": deep_html},  # 1.1 MB
+        "deep-json.json": '{"title": "T", "body": "B", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "deep.html": "<title>Deep</title>" + "<div>" * 30_000 + "x" + "</div>" * 30_000,
+        "good.txt": "Good\n\nText.",
+    }
+    started = time.perf_counter()
+    out, err, refused = _import(tmp_path, files)
+    assert time.perf_counter() - started < 3
+    assert "deep-body.json: The pasted HTML is nested more than 256 levels deep" in err
+    assert "deep-json.json: the JSON is nested too deeply" in err
+    assert "deep.html: The pasted HTML is nested more than 256 levels deep" in err
+    assert refused is not None
+    assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
+
+
+def test_a_deeply_nested_paste_is_refused_at_once(alice_client, db):
+    body = "<div>" * 30_000 + "x" + "</div>" * 30_000  # 330 kB
+    started = time.perf_counter()
+    response = alice_client.post("/articles/new/", {"title": "Deep", "body": body})
+    assert time.perf_counter() - started < 1
+    assert response.status_code == 400
+    assert "nested more than 256 levels deep" in response.content.decode()
+    assert not Article.objects.exists()

@@ -1,8 +1,9 @@
 """Who may do what: every view and htmx endpoint against every role.
 
-Roles: anonymous (sent to log in), reader carol (logged in, not an editor),
-editor alice (owns the label under test), other editor bob (someone else's
-label), staff (superuser: admin and export). Each row of ``MATRIX`` gives the
+Roles: anonymous (sent to log in; told the session ended, 401, on htmx),
+reader carol (logged in, not an editor), editor alice (owns the label under
+test), other editor bob (someone else's label), staff (superuser: admin and
+export). Each row of ``MATRIX`` gives the
 status every role gets; ``test_allows_*`` and ``test_denies_*`` are generated
 from it, and a refused write must change nothing. A URL pattern that the
 matrix does not cover fails ``test_every_url_pattern_is_in_the_matrix``.
@@ -10,12 +11,13 @@ matrix does not cover fails ``test_every_url_pattern_is_in_the_matrix``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from annotations.access import SESSION_ENDED
 from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
 from annotations.urls import urlpatterns
@@ -27,7 +29,7 @@ CLIENTS = {
     "other_editor": "bob_client",
     "staff": "staff_client",
 }
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 LOGIN = "/login/?next="
 ADMIN_LOGIN = "/admin/login/?next="
 
@@ -76,7 +78,7 @@ MATRIX = [
         "label_create",
         "POST",
         "/articles/{article}/labels/",
-        (302, 403, 200, 200, 200),
+        (401, 403, 200, 200, 200),
         data=LABEL_FIELDS,
         htmx=True,
     ),
@@ -93,7 +95,7 @@ MATRIX = [
         "label_change",
         "POST",
         "/articles/{article}/labels/{label}/",
-        (302, 403, 200, 403, 403),
+        (401, 403, 200, 403, 403),
         data=CHANGE_FIELDS,
         htmx=True,
     ),
@@ -101,14 +103,14 @@ MATRIX = [
         "label_remove",
         "POST",
         "/articles/{article}/labels/{label}/remove/",
-        (302, 403, 200, 403, 403),
+        (401, 403, 200, 403, 403),
         htmx=True,
     ),
     Endpoint(
         "span_panel",
         "GET",
         "/articles/{article}/spans/{span}/",
-        (302, 200, 200, 200, 200),
+        (401, 200, 200, 200, 200),
         htmx=True,
     ),
     Endpoint(
@@ -121,7 +123,7 @@ MATRIX = [
     Endpoint("article_report", "GET", "/articles/{article}/report/", (302, 200, 200, 200, 200)),
     # "Show all" of a long side list or report list: every logged-in user reads them.
     Endpoint(
-        "span_items", "GET", "/articles/{article}/spans/", (302, 200, 200, 200, 200), htmx=True
+        "span_items", "GET", "/articles/{article}/spans/", (401, 200, 200, 200, 200), htmx=True
     ),
     Endpoint(
         "span_items",
@@ -134,7 +136,7 @@ MATRIX = [
         "report_list",
         "GET",
         "/articles/{article}/report/disputed/",
-        (302, 200, 200, 200, 200),
+        (401, 200, 200, 200, 200),
         htmx=True,
     ),
     Endpoint(
@@ -274,10 +276,23 @@ def test_denies_writes_without_a_csrf_token(world, alice, staff, endpoint):
     assert _snapshot() == before
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in MATRIX if not e.name.startswith("admin:")],
+    ids=[e.id for e in MATRIX if not e.name.startswith("admin:")],
+)
+def test_every_view_tells_htmx_that_the_session_ended(client, world, endpoint):
+    # Never the login page swapped into the page: a status and a sentence its script shows.
+    response = _call(client, replace(endpoint, htmx=True), world)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == SESSION_ENDED
+
+
 def test_every_url_pattern_is_in_the_matrix():
     covered = {endpoint.name for endpoint in MATRIX}
     named = {pattern.name for pattern in urlpatterns}
-    assert named <= covered, f"not in the permission matrix: {sorted(named - covered)}"
+    assert named <= covered, f"not in the permission matrix: {sorted(map(str, named - covered))}"
     # And every write pattern is checked for CSRF too.
     assert {e.name for e in WRITES} >= {"article_create", "article_edit", "label_create"}
 

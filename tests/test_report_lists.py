@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import Article, Label, Span
-from annotations.views.reports import INLINE_REPORT_SPANS
+from annotations.report import INLINE_REPORT_SPANS
 
 TOTAL = INLINE_REPORT_SPANS + 7
 

@@ -393,7 +393,9 @@ def test_htmx_filter_returns_only_the_table(carol_client, db):
 def test_unknown_sort_is_refused_in_words(carol_client, db):
     response = carol_client.get("/reports/?sort=title")
     assert response.status_code == 400
-    assert "Unknown sort 'title'" in response.content.decode()
+    html = response.content.decode()
+    assert "Unknown sort order. Sort by one of: date, speculation, verified." in html
+    assert 'class="card" id="bad-request"' in html  # the site's styled page, not plain text
 
 
 @pytest.mark.parametrize("sort", ["-date", "-speculation"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotations.highlights import INLINE_SPAN_ITEMS
 from annotations.ingest import ArticleData, save_article
 from annotations.models import Article, Label, Span
-from annotations.views.annotate import INLINE_SPAN_ITEMS
 
 
 @pytest.fixture
@@ -60,6 +60,10 @@ def test_a_short_list_is_whole(carol_client, crowded):
 
 
 def test_the_list_needs_a_login(client, crowded):
-    response = client.get(f"/articles/{crowded.id}/spans/", HTTP_HX_REQUEST="true")
+    response = client.get(f"/articles/{crowded.id}/spans/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")
+    # htmx is told the session ended, instead of following the redirect to the login form.
+    response = client.get(f"/articles/{crowded.id}/spans/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 401
+    assert "Your session ended" in response.content.decode()

@@ -1,6 +1,8 @@
 // Annotating an article: turn a text selection into code point offsets and
 // show the label toolbar; open a highlight's panel on click. htmx sends the
 // requests and swaps the server-rendered answer; nothing is rendered here.
+// A failed request is errors.js's (every page's): it says why in the toolbar
+// or the panel, and the toolbar stays open with what was typed.
 //
 // Offsets are Unicode code points into the canonical body. The DOM counts
 // UTF-16 units, so every length below goes through codePoints(). Each <p> of
@@ -81,12 +83,63 @@
     while (head < tail && /\s/.test(chars[head])) head++;
     while (tail > head && /\s/.test(chars[tail - 1])) tail--;
     if (head === tail) return null;
+    var edges = snapToGraphemes(start + head, start + tail);
     return {
-      start: start + head,
-      end: start + tail,
-      quote: chars.slice(head, tail).join(""),
+      start: edges[0],
+      end: edges[1],
+      quote: textBetween(edges[0], edges[1]),
       rect: range.getBoundingClientRect(),
     };
+  }
+
+  // --- Grapheme clusters ----------------------------------------------------
+  // A span's edges fall between grapheme clusters: never half a flag, a skin
+  // tone without its emoji, an accent without its letter. The rule of
+  // annotations/graphemes.py, which the server applies again: widen each edge
+  // to the nearest cluster boundary found within WINDOW code points of it.
+
+  var WINDOW = 32;
+  var segmenter = window.Intl && Intl.Segmenter
+    ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  // The canonical text from lo to hi, the blank lines between paragraphs included.
+  function canonicalText(lo, hi) {
+    var out = "";
+    var at = lo;
+    paragraphs().forEach(function (p) {
+      var plo = Number(p.dataset.start);
+      var phi = Number(p.dataset.end);
+      if (phi <= lo || plo >= hi) return;
+      for (; at < plo; at++) out += "\n";
+      var chars = codePoints(p.textContent).slice(Math.max(lo, plo) - plo, Math.min(hi, phi) - plo);
+      out += chars.join("");
+      at += chars.length;
+    });
+    return out;
+  }
+
+  // Code point offsets where clusters start near offset, and the window's ends.
+  function clusterStarts(offset) {
+    var lo = Math.max(0, offset - WINDOW);
+    var starts = [];
+    var at = lo;
+    Array.from(segmenter.segment(canonicalText(lo, offset + WINDOW))).forEach(function (part) {
+      starts.push(at);
+      at += codePoints(part.segment).length;
+    });
+    return { lo: lo, hi: at, starts: starts.concat([at]) };
+  }
+
+  function snapToGraphemes(start, end) {
+    if (!segmenter) return [start, end];  // the server snaps anyway
+    var before = clusterStarts(start);
+    var after = clusterStarts(end);
+    var left = before.starts.filter(function (s) { return s <= start; });
+    var right = after.starts.filter(function (s) { return s >= end; });
+    return [
+      left.length ? left[left.length - 1] : before.lo,
+      right.length ? right[0] : after.hi,
+    ];
   }
 
   // --- The toolbar --------------------------------------------------------
@@ -176,8 +229,10 @@
 
   // --- The span panel -----------------------------------------------------
 
-  function openPanel(spanId) {
+  // ``source``: the highlight or link clicked, so a failure is shown where errors.js looks for it.
+  function openPanel(spanId, source) {
     window.htmx.ajax("GET", root.dataset.spanUrl + spanId + "/", {
+      source: source,
       target: "#span-panel",
       swap: "outerHTML",
     });
@@ -200,14 +255,14 @@
       var id = link.dataset.spanLink;
       var mark = body.querySelector('mark[data-spans~="' + id + '"]');
       if (mark) mark.scrollIntoView({ block: "center" });
-      openPanel(id);
+      openPanel(id, link);
       return;
     }
     var highlight = event.target.closest("mark[data-spans]");
     if (highlight && body.contains(highlight) && window.getSelection().isCollapsed) {
       // The innermost span is listed last: it is the one a click means.
       var ids = highlight.dataset.spans.split(" ");
-      openPanel(ids[ids.length - 1]);
+      openPanel(ids[ids.length - 1], highlight);
     }
   });
 
@@ -217,36 +272,5 @@
       var heading = document.getElementById("span-panel-title");
       if (heading) heading.focus();
     }
-  });
-
-  // --- Errors ---------------------------------------------------------------
-
-  // A refusal (4xx) names its error region through HX-Retarget: swap it there
-  // so the editor reads the message. htmx leaves other 4xx/5xx unswapped.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget")) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
-  function regionFor(element) {
-    var panel = element && element.closest && element.closest("#span-panel");
-    return document.getElementById(panel ? "panel-error" : "annotate-error");
-  }
-
-  document.addEventListener("htmx:responseError", function (event) {
-    var region = regionFor(event.detail.elt);
-    if (!region) return;
-    var status = event.detail.xhr.status;
-    region.textContent = status === 403
-      ? "You may not do this here (403). Your session may have expired: reload the page."
-      : "The server could not do this (" + status + "). Reload the page and try again.";
-  });
-
-  document.addEventListener("htmx:sendError", function (event) {
-    var region = regionFor(event.detail.elt);
-    if (region) region.textContent = "The server did not answer. Check the connection and try again.";
   });
 })();

@@ -16,15 +16,15 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bench.fixtures import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here starts Chromium, another process: ``pytest -m "not slow"`` leaves it out."""
+    for item in items:
+        if item.path.is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +95,15 @@ def open_as(browser, live_server) -> Iterator[Callable[[User], object]]:
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(params=[False, True], ids=["production", "debug"])
+def site_debug(request, settings) -> bool:
+    """The live server with DEBUG off (production) and on (``make run``), one run each.
+
+    The live server runs in this process, so it reads the same settings:
+    DEBUG changes what the browser gets (django-htmx adds its error handler
+    to every page, and server errors become Django's debug page).
+    """
+    settings.DEBUG = request.param
+    return bool(request.param)

@@ -72,7 +72,7 @@ def hostile_world(transactional_db) -> dict[str, int]:
                     kind="official_claim",
                     source_url=good_urls[n % len(good_urls)],
                 )
-    return {"article": article.id, "span": article.spans.order_by("start").first().id}
+    return {"article": article.id, "span": article.spans.earliest("start").id}
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_no_payload_runs_on_the_app_pages(open_without_csp, hostile_world):
 def test_no_payload_runs_on_the_reports_or_in_the_admin(open_without_csp, hostile_world):
     page = open_without_csp(User.objects.get(username="admin"))
     article, span = hostile_world["article"], hostile_world["span"]
-    label = Label.objects.filter(span__article_id=article).first()
+    label = Label.objects.filter(span__article_id=article).earliest("pk")
     for url in [
         f"/articles/{article}/report/",
         "/reports/",

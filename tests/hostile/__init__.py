@@ -27,10 +27,24 @@ class HostileUrl(NamedTuple):
 
 
 def _text(entry: dict) -> str:
-    return entry["text"] if "text" in entry else entry["repeat"] * entry["times"]
+    if "text" in entry:
+        return entry["text"]
+    if "repeat" in entry:
+        return entry["repeat"] * entry["times"]
+    parts = entry["text_parts"]
+    return "".join(text * times for text, times in zip(parts[::2], parts[1::2], strict=True))
 
 
 PAYLOADS = [Payload(entry["name"], _text(entry)) for entry in _CORPUS["payloads"]]
+# HTML refused before the sanitiser runs (annotations.markup_limits): too deep or too large.
+TOO_COMPLEX = frozenset(entry["name"] for entry in _CORPUS["payloads"] if entry.get("too_complex"))
+# The payload that took over an admin through a reflected 400 (issue 10): every
+# response must escape it, and the CSP must stop it where escaping slips.
+REFLECTED = next(
+    Payload(entry["name"], entry["text"]) for entry in _CORPUS["payloads"] if entry.get("reflected")
+)
+# Its tags as they would appear in a body that echoed it unescaped.
+REFLECTED_TAGS = tuple(re.findall(r"<[a-z]+[^>]*>", REFLECTED.text))
 URLS = [HostileUrl(**entry) for entry in _CORPUS["urls"]]
 
 # Elements none of our templates use and that load or run something.
