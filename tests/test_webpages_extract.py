@@ -222,6 +222,8 @@ def flood(count: int) -> str:
         f"<!-- note --!><div {flood(5000)}>",
         # A tag that never closes swallows the rest of the page.
         f"<div {flood(5000)}",
+        # html5lib reads <noscript> as text, but libxml2 parses what is inside.
+        f"<noscript><div {flood(5000)}></noscript>",
     ],
 )
 def test_an_attribute_flood_is_refused_before_parsing(markup):
@@ -243,6 +245,15 @@ def test_deep_nesting_is_refused_instead_of_silently_cut():
         extract_page(page)
     shallow = "<html><body>" + "<div>" * 150 + STORY + "</div>" * 150 + "</body></html>"
     assert "Paragraph 7" in extract_page(shallow).body
+
+
+def test_nesting_only_libxml2_builds_is_refused_too():
+    # Shallow by the HTML5 rules (each <p> closes the last), so the markup guard lets
+    # it through; libxml2 nests it, and would cut the page at depth 256.
+    page = "<html><body>" + "<p><q><label>" * 300 + STORY + "</body></html>"
+    check_markup(page)
+    with pytest.raises(PageRefused, match="nested more than 200 levels deep"):
+        extract_page(page)
 
 
 def test_huge_attribute_values_are_cut_not_read():

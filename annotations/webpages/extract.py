@@ -322,11 +322,8 @@ class _Block:
 
 
 def _paragraphs(document: Document) -> list[_Block]:
-    body = document.body
-    if body is None:
-        return []
     blocks: list[_Block] = []
-    for element in body:
+    for element in document.body:  # an empty <body> when nothing was found
         blocks.extend(_element_blocks(element))
     return blocks
 
