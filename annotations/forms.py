@@ -87,7 +87,8 @@ class PageSourceForm(forms.Form):
     ("page" or "address"), which says which of the two to read.
     """
 
-    page = forms.FileField(label="Web page (.html file)", required=False)
+    # A plain file input: nothing stored to "clear", so no clear checkbox to read.
+    page = forms.FileField(label="Web page (.html file)", required=False, widget=forms.FileInput)
     address = forms.URLField(
         label="Web address",
         required=False,
@@ -106,7 +107,7 @@ class PageSourceForm(forms.Form):
         )
 
     def clean_page(self) -> UploadedFile | None:
-        page: UploadedFile | None = self.cleaned_data.get("page")
+        page: UploadedFile | None = self.cleaned_data.get("page") or None
         if page is not None and (page.size or 0) > settings.FILE_UPLOAD_MAX_BYTES:
             self.too_large = True
             return None

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
-from annotations.ingest import ArticleData, fingerprint
+from annotations.ingest import fingerprint
 from annotations.models import URL_MAX_LENGTH, Article
 from annotations.text import PARAGRAPH_BREAK
 from annotations.webpages.address import canonical_url
@@ -116,18 +116,6 @@ def initial_details(page: ExtractedPage) -> dict[str, Any]:
         "published": page.published,
         "url": page.url,
     }
-
-
-def article_data(page: ExtractedPage) -> ArticleData:
-    """The page as ``ingest.save_article`` takes it (``import_articles``)."""
-    return ArticleData(
-        title=page.title,
-        body=page.body,
-        outlet=page.outlet,
-        url=page.url,
-        byline=page.byline,
-        published=page.published,
-    )
 
 
 @dataclass(frozen=True)

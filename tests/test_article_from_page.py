@@ -365,3 +365,32 @@ def test_preview_and_save_queries(alice_client, django_assert_num_queries):
     # session, user, editor group; same text?, same address?; savepoint, insert, release
     with django_assert_num_queries(8):
         assert alice_client.post("/articles/new/from-page/", fields).status_code == 302
+
+
+def test_a_clear_checkbox_sent_with_no_file_is_no_file(alice_client):
+    # A clearable file input would read "page-clear"; the sweep (test_no_echo) found a 500.
+    response = alice_client.post("/articles/new/preview/", {"source": "page", "page-clear": "on"})
+    assert response.status_code == 400
+    assert "Choose a saved web page" in response.content.decode()
+
+
+def test_markup_in_the_page_and_in_the_details_comes_back_escaped(alice_client):
+    from tests.hostile import REFLECTED, REFLECTED_TAGS
+
+    escaped = REFLECTED.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    page = (
+        f"<html><head><title>{escaped}</title></head><body><article><h1>{escaped}</h1>"
+        f"<p>{escaped} is what the story quotes, long enough to be a paragraph.</p>"
+        f"<p>A second paragraph about {escaped} and nothing else at all.</p></article>"
+        f"<nav><a href='/'>{escaped}</a></nav></body></html>"
+    ).encode()
+    data = {"source": "page", "page": SimpleUploadedFile("x.html", page, "text/html")}
+    html = alice_client.post("/articles/new/preview/", data).content.decode()
+    assert REFLECTED.text in unescape(html)  # shown, as text
+    assert not any(tag in html for tag in REFLECTED_TAGS)
+
+    fields = preview_fields(html)
+    hostile = dict.fromkeys(("title", "outlet", "byline", "published", "url"), REFLECTED.text)
+    response = alice_client.post("/articles/new/from-page/", {**fields, **hostile})
+    assert response.status_code == 400
+    assert not any(tag in response.content.decode() for tag in REFLECTED_TAGS)
