@@ -394,3 +394,20 @@ def test_markup_in_the_page_and_in_the_details_comes_back_escaped(alice_client):
     response = alice_client.post("/articles/new/from-page/", {**fields, **hostile})
     assert response.status_code == 400
     assert not any(tag in response.content.decode() for tag in REFLECTED_TAGS)
+
+
+# --- the details wherever an article is shown --------------------------------------------
+
+
+def test_outlet_authors_and_date_are_on_the_article_page_report_and_overview(alice_client, article):
+    article.outlet = "The Harbour <Herald>"
+    article.byline = "Sarah Lindqvist, Tomás <b>Ferreira</b>"
+    article.published = datetime.date(2026, 3, 20)
+    article.save()
+    for url in (f"/articles/{article.id}/", f"/articles/{article.id}/report/", "/reports/"):
+        html = alice_client.get(url).content.decode()
+        assert "The Harbour &lt;Herald&gt;" in html, url
+        assert "Sarah Lindqvist, Tomás &lt;b&gt;Ferreira&lt;/b&gt;" in html, url
+        assert "20 March 2026" in html or "20 Mar 2026" in html, url
+    assert "Author(s)" in alice_client.get("/reports/").content.decode()
+    assert "Author(s)" in alice_client.get(f"/articles/{article.id}/edit/").content.decode()
