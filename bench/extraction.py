@@ -1,4 +1,4 @@
-"""How well web pages become articles: ``python -m bench.extraction [--runs 5]``.
+"""How well web pages become articles: ``python -m bench.extraction [--runs 5] [--write]``.
 
 Reads the saved pages in ``tests/webpages/`` (each ``NAME.html`` with its
 expectations in ``NAME.json``), extracts each, and prints:
@@ -14,13 +14,18 @@ expectations in ``NAME.json``), extracts each, and prints:
   happens to hostile pages.
 
 Targets (issue 15): F1 >= 0.95, no boilerplate line kept, >= 90 % of the
-metadata fields exact, a 1 MB page in under 1 s.
+metadata fields exact, a 1 MB page in under 1 s. ``--write`` puts the figures
+in their own section of bench/RESULTS.md (between its ``extraction``
+markers), leaving the rest of the file as it is.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
+import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -31,6 +36,7 @@ from typing import Any
 
 from annotations.text import canonicalize
 from annotations.webpages.extract import ExtractedPage, PageRefused, extract_page
+from bench.report import splice
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "tests" / "webpages"
 MATCH_RATIO = 0.9
@@ -269,60 +275,151 @@ def timed(function: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
+@dataclass
+class Cost:
+    """The 1 MB page's times and each hostile page's outcome."""
+
+    megabyte_bytes: int
+    megabyte_times: list[float]
+    hostile: list[tuple[str, float, str]]
+
+
+def measure_cost(runs: int) -> Cost:
+    page = realistic_megabyte_page()
+    times = timed(lambda: extract_page(page), runs)
+    hostile = []
+    for name, content in hostile_pages().items():
+        started = time.perf_counter()
+        try:
+            extract_page(content)
+            outcome = "extracted"
+        except PageRefused as refusal:
+            outcome = f"refused: {refusal}"
+        hostile.append((name, time.perf_counter() - started, outcome))
+    return Cost(len(page), times, hostile)
+
+
+def text_report(summary: Summary, cost: Cost, *, verbose: bool) -> str:
+    lines = [
+        f"Saved pages: {len(summary.results)}, expected paragraphs: "
+        f"{sum(r.expected_paragraphs for r in summary.results)}",
+        f"Paragraphs: precision {summary.precision:.3f}, recall {summary.recall:.3f}, "
+        f"F1 {summary.f1:.3f} (target >= 0.95)",
+        f"Boilerplate lines kept: {summary.boilerplate_kept} of "
+        f"{summary.boilerplate_total} (target 0)",
+        f"Metadata exact: {summary.metadata_accuracy:.1%} (target >= 90%): "
+        + ", ".join(f"{n} {summary.field_accuracy(n):.0%}" for n in METADATA_FIELDS),
+        "",
+        f"{'page':42} {'exp':>4} {'got':>4} {'match':>5} {'bp':>3}  metadata misses",
+    ]
+    for r in summary.results:
+        misses = [n for n in METADATA_FIELDS if not r.metadata_exact(n)]
+        lines.append(
+            f"{r.name:42} {r.expected_paragraphs:4} {r.extracted_paragraphs:4} "
+            f"{r.matched:5} {len(r.boilerplate):3}  {', '.join(misses) or '-'}"
+        )
+        if verbose:
+            lines += [f"    missing: {p[:100]!r}" for p in r.missing]
+            lines += [f"    extra:   {p[:100]!r}" for p in r.extra]
+            lines += [f"    boilerplate kept: {line!r}" for line in r.boilerplate]
+            lines += [
+                f"    {n}: expected {r.metadata[n][0]!r}, got {r.metadata[n][1]!r}" for n in misses
+            ]
+    times = cost.megabyte_times
+    lines += [
+        "",
+        f"1 MB page ({cost.megabyte_bytes:,} bytes): median {statistics.median(times):.3f} s, "
+        f"min {min(times):.3f}, max {max(times):.3f} over {len(times)} runs (target < 1 s)",
+    ]
+    lines += [
+        f"Hostile, {name}: {seconds:.3f} s, {outcome}" for name, seconds, outcome in cost.hostile
+    ]
+    return "\n".join(lines)
+
+
+START = "<!-- extraction:start -->"
+END = "<!-- extraction:end -->"
+
+
+def markdown(summary: Summary, cost: Cost) -> str:
+    """The section of RESULTS.md, from one run."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    median = statistics.median(cost.megabyte_times)
+    expected = sum(r.expected_paragraphs for r in summary.results)
+
+    def verdict(passed: bool) -> str:
+        return "**PASS**" if passed else "**FAIL**"
+
+    lines = [
+        "## Extraction of saved web pages",
+        "",
+        "Written by `python -m bench.extraction --write` (bench/extraction.py, whose docstring "
+        "says how each figure is counted): the saved pages of `tests/webpages/`, each with "
+        "the paragraphs and metadata an editor expects and the boilerplate that must not "
+        f"survive. {when}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load:.2f} at the start.",
+        "",
+        "| Figure | Value | Target | Result |",
+        "| --- | ---: | --- | --- |",
+        f"| Paragraph precision / recall | {summary.precision:.3f} / {summary.recall:.3f} "
+        f"({len(summary.results)} pages, {expected} paragraphs; a match is ≥ 0.9 similar) | | |",
+        f"| Paragraph F1 | {summary.f1:.3f} | ≥ 0.95 | {verdict(summary.f1 >= 0.95)} |",
+        f"| Boilerplate lines kept | {summary.boilerplate_kept} of {summary.boilerplate_total} "
+        f"| 0 | {verdict(summary.boilerplate_kept == 0)} |",
+        f"| Metadata fields exact | {summary.metadata_accuracy:.1%} ("
+        + ", ".join(f"{n} {summary.field_accuracy(n):.0%}" for n in METADATA_FIELDS)
+        + f") | ≥ 90 % | {verdict(summary.metadata_accuracy >= 0.9)} |",
+        f"| 1 MB page ({cost.megabyte_bytes:,} bytes) | median {median:.3f} s "
+        f"(min {min(cost.megabyte_times):.3f}, max {max(cost.megabyte_times):.3f}; "
+        f"{len(cost.megabyte_times)} runs) | < 1 s | {verdict(median < 1)} |",
+        "",
+        "| Hostile page | Time | Outcome |",
+        "| --- | ---: | --- |",
+    ]
+    lines += [
+        f"| {_cell(name)} | {seconds:.3f} s | {_cell(outcome)} |"
+        for name, seconds, outcome in cost.hostile
+    ]
+    lines += [
+        "",
+        "| Page | Expected | Extracted | Matched | Boilerplate kept | Metadata misses |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in summary.results:
+        misses = [n for n in METADATA_FIELDS if not r.metadata_exact(n)]
+        lines.append(
+            f"| {r.name} | {r.expected_paragraphs} | {r.extracted_paragraphs} | {r.matched} "
+            f"| {len(r.boilerplate)} | {', '.join(misses) or '–'} |"
+        )
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text as a Markdown table cell shows it: no tag read as HTML, no column break."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--write", action="store_true", help="also write the figures into bench/RESULTS.md"
+    )
     args = parser.parse_args(argv)
 
-    cases = load_cases()
-    summary = summarise(cases)
-    print(
-        f"Saved pages: {len(cases)}, expected paragraphs: "
-        f"{sum(r.expected_paragraphs for r in summary.results)}"
-    )
-    print(
-        f"Paragraphs: precision {summary.precision:.3f}, recall {summary.recall:.3f}, "
-        f"F1 {summary.f1:.3f} (target >= 0.95)"
-    )
-    print(
-        f"Boilerplate lines kept: {summary.boilerplate_kept} of "
-        f"{summary.boilerplate_total} (target 0)"
-    )
-    fields = ", ".join(f"{n} {summary.field_accuracy(n):.0%}" for n in METADATA_FIELDS)
-    print(f"Metadata exact: {summary.metadata_accuracy:.1%} (target >= 90%): {fields}")
-    print()
-    print(f"{'page':42} {'exp':>4} {'got':>4} {'match':>5} {'bp':>3}  metadata misses")
-    for r in summary.results:
-        misses = [n for n in METADATA_FIELDS if not r.metadata_exact(n)]
-        print(
-            f"{r.name:42} {r.expected_paragraphs:4} {r.extracted_paragraphs:4} "
-            f"{r.matched:5} {len(r.boilerplate):3}  {', '.join(misses) or '-'}"
+    summary = summarise(load_cases())
+    cost = measure_cost(args.runs)
+    print(text_report(summary, cost, verbose=args.verbose))
+    if args.write:
+        results = Path(__file__).resolve().parent / "RESULTS.md"
+        existing = results.read_text(encoding="utf-8") if results.exists() else ""
+        results.write_text(
+            splice(existing, markdown(summary, cost), start=START, end=END, first=False),
+            encoding="utf-8",
         )
-        if args.verbose:
-            for p in r.missing:
-                print(f"    missing: {p[:100]!r}")
-            for p in r.extra:
-                print(f"    extra:   {p[:100]!r}")
-            for line in r.boilerplate:
-                print(f"    boilerplate kept: {line!r}")
-            for n in misses:
-                print(f"    {n}: expected {r.metadata[n][0]!r}, got {r.metadata[n][1]!r}")
-    print()
-    page = realistic_megabyte_page()
-    times = timed(lambda: extract_page(page), args.runs)
-    print(
-        f"1 MB page ({len(page):,} bytes): median {statistics.median(times):.3f} s, "
-        f"min {min(times):.3f}, max {max(times):.3f} over {args.runs} runs (target < 1 s)"
-    )
-    for name, hostile in hostile_pages().items():
-        started = time.perf_counter()
-        try:
-            extract_page(hostile)
-            outcome = "extracted"
-        except PageRefused as refusal:
-            outcome = f"refused: {refusal}"
-        print(f"Hostile, {name}: {time.perf_counter() - started:.3f} s, {outcome}")
+        print(f"Written to {results}")
     return 0
 
 

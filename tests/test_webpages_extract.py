@@ -331,3 +331,19 @@ def test_any_markup_gives_canonical_text_or_a_refusal(parts):
         return
     assert canonicalize(page.body) == page.body
     assert all(page.paragraphs)
+
+
+def test_the_benchmark_writes_its_section_and_leaves_the_rest(monkeypatch):
+    from bench import extraction
+    from bench.report import splice
+
+    cost = extraction.Cost(1_048_576, [0.2, 0.3], [("30,000 nested <div>s", 0.001, "refused: x")])
+    summary = extraction.summarise(CASES[:2])
+    section = extraction.markdown(summary, cost)
+    assert "| Paragraph F1 | 1.000 | ≥ 0.95 | **PASS** |" in section
+    assert "30,000 nested &lt;div>s" in section
+    existing = "<!-- bench:start -->\nbench\n<!-- bench:end -->\n\n## Load test\n"
+    once = splice(existing, section, start=extraction.START, end=extraction.END, first=False)
+    assert once.startswith(existing.rstrip()) and once.rstrip().endswith(extraction.END)
+    again = splice(once, "## new", start=extraction.START, end=extraction.END, first=False)
+    assert "## new" in again and "Paragraph F1" not in again and "## Load test" in again
