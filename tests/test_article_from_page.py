@@ -411,3 +411,31 @@ def test_outlet_authors_and_date_are_on_the_article_page_report_and_overview(ali
         assert "20 March 2026" in html or "20 Mar 2026" in html, url
     assert "Author(s)" in alice_client.get("/reports/").content.decode()
     assert "Author(s)" in alice_client.get(f"/articles/{article.id}/edit/").content.decode()
+
+
+def test_a_page_made_of_the_hostile_corpus_previews_and_saves_inert(alice_client):
+    from django.utils.html import escape
+
+    from tests.hostile import PAYLOADS, assert_inert
+
+    shown = [p for p in PAYLOADS if "\x00" not in p.text and len(p.text) <= 2000]
+    paragraphs = "".join(f"<p>{p.name}: {escape(p.text)}</p>" for p in shown)
+    links = "".join(f"<li><a href='/x'>{escape(p.text)}</a></li>" for p in shown[:20])
+    page = (
+        f"<html><head><title>{escape(shown[0].text)} | Desk</title>"
+        f"<meta property='og:site_name' content='{escape(shown[2].text)}'>"
+        f"<meta name='author' content='{escape(shown[4].text)}'></head>"
+        f"<body><nav><ul>{links}</ul></nav><article><h1>Story</h1>{paragraphs}</article>"
+        "</body></html>"
+    ).encode()
+    data = {"source": "page", "page": SimpleUploadedFile("hostile.html", page, "text/html")}
+    response = alice_client.post("/articles/new/preview/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_inert(html)
+    fields = preview_fields(html)
+    fields["title"] = fields["title"] or "Hostile"
+    fields["url"] = ""
+    saved = alice_client.post("/articles/new/from-page/", fields)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert_inert(alice_client.get(saved["Location"]).content.decode())
