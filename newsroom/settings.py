@@ -6,7 +6,9 @@ value they cannot read: a typo in production must not silently become a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +54,37 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+_HOST_NAME = re.compile(
+    r"\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
+
+
+def env_host_names(name: str) -> list[str]:
+    """Comma-separated host names, each ``cms.intranet`` or ``.intranet`` (every name under it)."""
+    hosts = [host.lower() for host in env_list(name, [])]
+    for host in hosts:
+        if not _HOST_NAME.fullmatch(host):
+            raise ImproperlyConfigured(
+                f"{name} holds {host!r}, which is not a host name: write cms.intranet, "
+                "or .intranet for every name under it (no http://, port or path)"
+            )
+    return hosts
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks (``10.20.0.0/16``) or addresses, IPv4 or IPv6."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)  # strict: "10.20.1.0/16" is a typo, not a network
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} holds {network!r}, which is not a network: write 10.20.0.0/16 "
+                "or a single address such as 10.20.0.7"
+            ) from None
+    return networks
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -254,6 +287,21 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
 # (annotations/throttle.py). A person labels a few a minute; the load test's
 # editors about 35; a flood thousands.
 LABEL_WRITES_PER_MINUTE = env_int("LABEL_WRITES_PER_MINUTE", 60)
+
+# Fetching a web address for a new article (annotations/webpages/fetch.py) reaches
+# only public addresses. An intranet CMS is let through by name (its addresses are
+# then not checked) or by network. Empty by default: nothing private is fetched.
+WEB_FETCH_ALLOWED_HOSTS = env_host_names("WEB_FETCH_ALLOWED_HOSTS")
+WEB_FETCH_ALLOWED_NETWORKS = env_networks("WEB_FETCH_ALLOWED_NETWORKS")
+
+# Uploaded files (a saved web page) are read no further than this: a larger one is
+# skipped as it arrives, never kept in memory or on disk (newsroom/uploads.py).
+FILE_UPLOAD_MAX_BYTES = 5 * 1000 * 1000
+FILE_UPLOAD_HANDLERS = [
+    "newsroom.uploads.BoundedUpload",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
