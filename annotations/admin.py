@@ -112,10 +112,13 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     list_select_related = ["created_by"]
     search_fields = ["title", "outlet", "byline"]
     date_hierarchy = "created_at"
-    readonly_fields = ["fingerprint", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["fingerprint", "canonical_url", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "body", "outlet", "url", "byline", "published"]}),
-        ("Provenance", {"fields": ["fingerprint", "created_by", "created_at", "updated_at"]}),
+        (
+            "Provenance",
+            {"fields": ["fingerprint", "canonical_url", "created_by", "created_at", "updated_at"]},
+        ),
     ]
     inlines = [SpanInline]
     actions = ["export_labels_csv", "export_labels_jsonld"]

@@ -21,7 +21,7 @@ from django.http import StreamingHttpResponse
 
 from annotations.balance import consensus, consensus_of_counts
 from annotations.csvexport import Row, csv_chunks
-from annotations.csvsql import IsoUtc, csv_lines
+from annotations.csvsql import IsoDate, IsoUtc, csv_lines
 from annotations.kinds import KINDS, NAMES
 from annotations.models import Label
 
@@ -36,6 +36,8 @@ class _Label(NamedTuple):
     article_title: str
     outlet: str
     article_url: str
+    authors: str
+    published: str | datetime.date | None
     span_id: int
     start: int
     end: int
@@ -60,6 +62,8 @@ class _Label(NamedTuple):
             title,
             outlet,
             url,
+            authors,
+            published,
             span_id,
             start,
             end,
@@ -76,6 +80,8 @@ class _Label(NamedTuple):
             title,
             outlet,
             url,
+            authors,
+            published,
             span_id,
             start,
             end,
@@ -92,11 +98,14 @@ class _Label(NamedTuple):
 
 
 _TIMES = {"created": IsoUtc("created_at"), "updated": IsoUtc("updated_at")}
+_DATES = {"published": IsoDate("span__article__published")}
 _LOOKUPS = (
     "span__article_id",
     "span__article__title",
     "span__article__outlet",
     "span__article__url",
+    "span__article__byline",
+    *_DATES,
     "span_id",
     "span__start",
     "span__end",
@@ -169,7 +178,7 @@ def export_rows(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterat
     """
     rows = map(
         _Label._make,
-        labels.annotate(**_TIMES)
+        labels.annotate(**_TIMES, **_DATES)
         .order_by(*_ORDER, "id")
         .values_list(*_LOOKUPS)
         .iterator(chunk_size=CHUNK_SIZE),

@@ -7,6 +7,12 @@ from annotations.views import annotate, articles, interop, reports
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
+    path("articles/new/preview/", articles.article_preview, name="article_preview"),
+    path(
+        "articles/new/from-page/",
+        articles.article_create_from_page,
+        name="article_create_from_page",
+    ),
     path("articles/<int:article_id>/", annotate.article_detail, name="article_detail"),
     path("articles/<int:article_id>/edit/", articles.article_edit, name="article_edit"),
     path("articles/<int:article_id>/labels/", annotate.label_create, name="label_create"),

@@ -6,8 +6,10 @@ value they cannot read: a typo in production must not silently become a default.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,6 +106,37 @@ def env_label_names(name: str) -> dict[str, str]:
             f'like {{"checked": "verified_fact"}}, not {raw!r}'
         )
     return names
+
+
+_HOST_NAME = re.compile(
+    r"\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
+
+
+def env_host_names(name: str) -> list[str]:
+    """Comma-separated host names, each ``cms.intranet`` or ``.intranet`` (every name under it)."""
+    hosts = [host.lower() for host in env_list(name, [])]
+    for host in hosts:
+        if not _HOST_NAME.fullmatch(host):
+            raise ImproperlyConfigured(
+                f"{name} holds {host!r}, which is not a host name: write cms.intranet, "
+                "or .intranet for every name under it (no http://, port or path)"
+            )
+    return hosts
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks (``10.20.0.0/16``) or addresses, IPv4 or IPv6."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)  # strict: "10.20.1.0/16" is a typo, not a network
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} holds {network!r}, which is not a network: write 10.20.0.0/16 "
+                "or a single address such as 10.20.0.7"
+            ) from None
+    return networks
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -245,12 +278,6 @@ STORAGES = {
 # 2 MB for pasted markup and the other fields. Anything larger is refused with a
 # 400 before a view sees it. tests/test_long_articles.py checks the sum.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1000 * 1000)
-# Uploaded files count against that limit too (newsroom/uploads.py); then Django's own.
-FILE_UPLOAD_HANDLERS = [
-    "newsroom.uploads.RequestSizeLimit",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
 
 # Scripts run only from a <script> tag our templates wrote: each carries this
 # response's nonce, and 'strict-dynamic' ignores every other source, our own
@@ -325,6 +352,22 @@ IMPORT_ACCOUNT = os.environ.get("IMPORT_ACCOUNT", "import").strip()
 # Label names of other tools an import understands, beyond the built-in table
 # (annotations/interop/vocabulary.py, DEFAULT_NAMES).
 IMPORT_LABEL_NAMES = env_label_names("IMPORT_LABEL_NAMES")
+
+# Fetching a web address for a new article (annotations/webpages/fetch.py) reaches
+# only public addresses. An intranet CMS is let through by name (its addresses are
+# then not checked) or by network. Empty by default: nothing private is fetched.
+WEB_FETCH_ALLOWED_HOSTS = env_host_names("WEB_FETCH_ALLOWED_HOSTS")
+WEB_FETCH_ALLOWED_NETWORKS = env_networks("WEB_FETCH_ALLOWED_NETWORKS")
+
+# Uploaded files (a saved web page, a file of labels) are read no further than
+# this: a larger one is skipped as it arrives, never kept in memory or on disk
+# (newsroom/uploads.py).
+FILE_UPLOAD_MAX_BYTES = 5 * 1000 * 1000
+FILE_UPLOAD_HANDLERS = [
+    "newsroom.uploads.BoundedUpload",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,11 @@
-"""The request limit holds for uploaded files too.
+"""A bound on uploaded files: no file larger than ``FILE_UPLOAD_MAX_BYTES`` is kept.
 
-``DATA_UPLOAD_MAX_MEMORY_SIZE`` bounds a request's form fields, but Django
-counts no uploaded file against it: a multipart request of any size was
-written to a temporary file before a view could look at it (every POST is
-parsed by ``RefuseUnstorableText``, before any view). This handler, first in
-``FILE_UPLOAD_HANDLERS``, refuses a multipart request whose declared length
-is over the limit before reading it, and stops one whose files turn out
-larger than declared: both are the same 400 as any request over the limit
-("That was too large to accept").
+Django limits a request's form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but
+not its files, which it streams to a temporary file of any size. This
+handler, first in ``FILE_UPLOAD_HANDLERS``, counts each file's bytes as they
+arrive and skips the file once it passes the limit: the rest of it is read
+and dropped, the other fields still arrive, and the view learns from
+:func:`was_too_large` why the file is missing, so it can tell the editor.
 """
 
 from __future__ import annotations
@@ -15,37 +13,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 
-_TOO_BIG = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+_TOO_LARGE = "_sourcemark_uploads_too_large"
 
 
-class RequestSizeLimit(FileUploadHandler):
-    """Passes every chunk on to the next handler, counting them against the limit."""
+class BoundedUpload(FileUploadHandler):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > settings.FILE_UPLOAD_MAX_BYTES:
+            if self.request is not None:
+                too_large: set[str] = getattr(self.request, _TOO_LARGE, set())
+                too_large.add(self.field_name)
+                setattr(self.request, _TOO_LARGE, too_large)
+            raise SkipFile()
+        return raw_data  # on to the next handler, which keeps it
 
-    def __init__(self, request: Any = None) -> None:
-        super().__init__(request)
-        self.received = 0
-
-    def handle_raw_input(
-        self,
-        input_data: Any,
-        META: Any,
-        content_length: int,
-        boundary: Any,
-        encoding: str | None = None,
-    ) -> None:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and content_length > limit:
-            raise RequestDataTooBig(_TOO_BIG)
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and self.received > limit:
-            raise RequestDataTooBig(_TOO_BIG)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
+    def file_complete(self, file_size: int) -> Any:
         return None  # the next handler makes the file
+
+
+def was_too_large(request: HttpRequest, field_name: str) -> bool:
+    """True when the file sent as ``field_name`` was skipped for its size."""
+    return field_name in getattr(request, _TOO_LARGE, ())

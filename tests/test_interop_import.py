@@ -294,7 +294,7 @@ def test_a_file_refused_whole_says_why_and_writes_nothing(alice_client, article,
 def test_no_file_is_a_form_error(alice_client, article):
     response = alice_client.post(f"/articles/{article.id}/annotations/import/", {})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Choose a file to import." in response.content.decode()
 
 
 def test_what_the_file_says_is_shown_escaped(alice_client, article):
@@ -310,14 +310,16 @@ def test_what_the_file_says_is_shown_escaped(alice_client, article):
         assert tag not in html
 
 
-def test_the_upload_is_bounded_by_the_request_limit(settings, alice_client, article):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 5000
+def test_a_file_over_the_upload_limit_is_dropped_as_it_arrives(settings, alice_client, article):
+    settings.FILE_UPLOAD_MAX_BYTES = 1_000_000
     before = snapshot()
-    file = as_file(*[annotation("Officials", "official", note="n" * 100)] * 40)
-    assert len(file) > 5000
+    file = as_file(*[annotation("Officials", "official", note="n" * 1000)] * 1000)
+    assert len(file) > 1_000_000
     response = upload(alice_client, article, file)
     assert response.status_code == 400
-    assert "That was too large to accept" in response.content.decode()
+    assert "The file is larger than 1 MB. Split it, or import it with manage.py" in (
+        response.content.decode()
+    )
     assert snapshot() == before
 
 

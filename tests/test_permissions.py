@@ -22,6 +22,7 @@ from django.test import Client
 from annotations.access import SESSION_ENDED
 from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
+from annotations.page_import import Preview
 from annotations.urls import urlpatterns
 
 ROLES = ("anonymous", "reader", "editor", "other_editor", "staff")
@@ -45,7 +46,9 @@ class Endpoint:
     data: dict[str, Any] = field(default_factory=dict)
     htmx: bool = False
     label: str = ""  # tells apart two rows of one pattern
-    files: dict[str, bytes] = field(default_factory=dict)  # uploaded with the form
+    files: dict[str, bytes] = field(
+        default_factory=dict
+    )  # uploaded as NAME.html (any name does for a file of labels)
 
     @property
     def id(self) -> str:
@@ -55,6 +58,12 @@ class Endpoint:
         return self.status[ROLES.index(role)]
 
 
+PAGE = (
+    b"<html><head><title>Ferry cancelled | Harbour Herald</title></head><body><article>"
+    b"<h1>Ferry cancelled</h1><p>The island ferry is cancelled for a third week, the "
+    b"operator said on Monday.</p><p>Repairs to its engine have taken longer than "
+    b"planned.</p></article></body></html>"
+)
 LABEL_FIELDS = {"start": "0", "end": "9", "quote": "Officials", "kind": "verified_fact"}
 # alice's label of the world, as a Web Annotation: importing it changes nothing.
 IMPORT_FILE = json.dumps(
@@ -79,6 +88,22 @@ MATRIX = [
         "/articles/new/",
         (302, 403, 302, 302, 302),
         data={"title": "Fresh", "body": "A fresh article."},
+    ),
+    # A new article from a web page: only editors create articles.
+    Endpoint(
+        "article_preview",
+        "POST",
+        "/articles/new/preview/",
+        (302, 403, 200, 200, 200),
+        data={"source": "page"},
+        files={"page": PAGE},
+    ),
+    Endpoint(
+        "article_create_from_page",
+        "POST",
+        "/articles/new/from-page/",
+        (302, 403, 302, 302, 302),
+        data={"title": "Ferry cancelled", "token": "{token}"},
     ),
     Endpoint("article_edit", "GET", "/articles/{article}/edit/", (302, 403, 200, 200, 200)),
     Endpoint(
@@ -241,7 +266,14 @@ def world(article, alice):
     label = label_span(
         article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
     )
-    return {"article": article.id, "span": label.span_id, "label": label.id, "body": article.body}
+    token = Preview(("A preview's text, signed by the server.",), (), "the file x.html").token()
+    return {
+        "article": article.id,
+        "span": label.span_id,
+        "label": label.id,
+        "body": article.body,
+        "token": token,
+    }
 
 
 def _client(request, role: str) -> Client:
@@ -251,12 +283,8 @@ def _client(request, role: str) -> Client:
 def _call(client: Client, endpoint: Endpoint, world: dict[str, Any]):
     url = endpoint.url.format(**world)
     data: dict[str, Any] = {key: str(value).format(**world) for key, value in endpoint.data.items()}
-    data.update(
-        {
-            name: SimpleUploadedFile(f"{name}.json", content)
-            for name, content in endpoint.files.items()
-        }
-    )
+    for name, content in endpoint.files.items():
+        data[name] = SimpleUploadedFile(f"{name}.html", content, "text/html")
     headers = HX if endpoint.htmx else {}
     if endpoint.method == "GET":
         return client.get(url, **headers)
@@ -345,6 +373,8 @@ def test_every_url_pattern_is_in_the_matrix():
         "article_edit",
         "label_create",
         "annotations_import",
+        "article_preview",
+        "article_create_from_page",
     }
 
 

@@ -21,6 +21,7 @@ from annotations.labelling import LabelError
 from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
+from newsroom.uploads import was_too_large
 
 IMPORT_TEMPLATE = "annotations/import_annotations.html"
 
@@ -65,7 +66,7 @@ def label_scheme(request: HttpRequest) -> HttpResponse:
 def annotations_import(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Import a file of labels into the article (its form is on the article page)."""
     article = get_article(article_id)
-    form = ImportForm(request.POST, request.FILES)
+    form = ImportForm(request.POST, request.FILES, too_large=was_too_large(request, "file"))
     context: dict[str, object] = {"article": article, "form": form}
     if not form.is_valid():
         return render(request, IMPORT_TEMPLATE, context, status=400)
