@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -226,33 +227,38 @@ def _finish_span(labels: list[_Label]) -> Iterator[Row]:
 
 
 def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterator[bytes]:
-    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time.
-
-    On PostgreSQL the rows are read inside a transaction: outside one, Django
-    declares its server-side cursors WITH HOLD, and PostgreSQL then computes
-    and stores the whole result, in a temporary file, before sending the
-    first row. Inside
-    one, rows stream as the sort yields them, and both queries see the
-    labels as they were when the export began. SQLite reads in chunks
-    without it, and a transaction there would hold the write lock
-    (``transaction_mode`` IMMEDIATE) for the whole download.
-    """
-    if connection.vendor != "postgresql":
-        for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
-            yield chunk.encode("utf-8")
-        return
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            # A cursor's plan is otherwise chosen for its first 10% of rows; an
-            # export reads them all.
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        if whole_spans:
+    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time (``streaming_snapshot``)."""
+    with streaming_snapshot():
+        if whole_spans and connection.vendor == "postgresql":
             # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.
             yield from (chunk.encode("utf-8") for chunk in csv_chunks(()))
             yield from (lines.encode("utf-8") for lines in csv_lines(labels))
             return
         for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
             yield chunk.encode("utf-8")
+
+
+@contextmanager
+def streaming_snapshot() -> Iterator[None]:
+    """Where an export's queries run, so that their rows stream: every export's.
+
+    On PostgreSQL the rows are read inside a transaction: outside one, Django
+    declares its server-side cursors WITH HOLD, and PostgreSQL then computes
+    and stores the whole result, in a temporary file, before sending the
+    first row. Inside one, rows stream as the sort yields them, and every
+    query sees the labels as they were when the export began. SQLite reads
+    in chunks without it, and a transaction there would hold the write lock
+    (``transaction_mode`` IMMEDIATE) for the whole download.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            # A cursor's plan is otherwise chosen for its first 10% of rows; an
+            # export reads them all.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield
 
 
 def export_filename(today: datetime.date, article_id: int | None = None) -> str:

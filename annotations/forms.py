@@ -176,3 +176,46 @@ class ArticleFromPageForm(ArticleDetailsForm):
                 "to save this one as well.",
             )
         return cleaned
+
+
+class ImportForm(forms.Form):
+    """A file of labels from another tool, and the two choices an import asks for explicitly."""
+
+    # Not required here: a file over the limit arrives as none, and clean_file says which.
+    file = forms.FileField(
+        label="File",
+        required=False,
+        widget=forms.FileInput(
+            attrs={"accept": ".json,.jsonld,application/json,application/ld+json", "required": True}
+        ),
+    )
+    use_import_account = forms.BooleanField(required=False)  # labelled with the account's name
+    skip_refused = forms.BooleanField(
+        required=False, label="Import the acceptable labels even if others are refused"
+    )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large  # newsroom.uploads skipped the file as it arrived
+        self.fields["file"].help_text = (
+            "Web Annotations (JSON-LD), a Hypothesis API search result, or a Label Studio "
+            f"JSON export, at most {_page_max_megabytes()} MB."
+        )
+        self.fields["use_import_account"].label = (
+            "Keep labels by people without an account here, "
+            f"under the “{settings.IMPORT_ACCOUNT}” account"
+        )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile | None = self.cleaned_data.get("file") or None
+        if self.too_large or (
+            upload is not None and (upload.size or 0) > settings.FILE_UPLOAD_MAX_BYTES
+        ):
+            raise ValidationError(
+                f"The file is larger than {_page_max_megabytes()} MB. Split it, or import it "
+                "with manage.py import_annotations."
+            )
+        if upload is None:
+            raise ValidationError("Choose a file to import.")
+        return upload

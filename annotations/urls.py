@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import annotate, articles, reports
+from annotations.views import annotate, articles, interop, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -36,4 +36,16 @@ urlpatterns = [
         reports.article_labels_csv,
         name="article_labels_csv",
     ),
+    # The paths of annotations.interop.vocabulary (EXPORT_PATH, SCHEME_PATH): ids in exports.
+    path(
+        "articles/<int:article_id>/annotations.jsonld",
+        interop.article_annotations,
+        name="article_annotations",
+    ),
+    path(
+        "articles/<int:article_id>/annotations/import/",
+        interop.annotations_import,
+        name="annotations_import",
+    ),
+    path("vocab/labels", interop.label_scheme, name="label_scheme"),
 ]

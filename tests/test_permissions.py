@@ -11,6 +11,7 @@ matrix does not cover fails ``test_every_url_pattern_is_in_the_matrix``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,7 +46,9 @@ class Endpoint:
     data: dict[str, Any] = field(default_factory=dict)
     htmx: bool = False
     label: str = ""  # tells apart two rows of one pattern
-    files: dict[str, bytes] = field(default_factory=dict)  # uploaded as NAME.html
+    files: dict[str, bytes] = field(
+        default_factory=dict
+    )  # uploaded as NAME.html (any name does for a file of labels)
 
     @property
     def id(self) -> str:
@@ -62,6 +65,17 @@ PAGE = (
     b"planned.</p></article></body></html>"
 )
 LABEL_FIELDS = {"start": "0", "end": "9", "quote": "Officials", "kind": "verified_fact"}
+# alice's label of the world, as a Web Annotation: importing it changes nothing.
+IMPORT_FILE = json.dumps(
+    {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "creator": {"type": "Person", "nickname": "alice"},
+        "body": {"type": "TextualBody", "purpose": "classifying", "value": "Official claim"},
+        "target": {"selector": {"type": "TextQuoteSelector", "exact": "Officials"}},
+    }
+).encode()
 CHANGE_FIELDS = {"kind": "unsourced_speculation", "note": "", "source_url": ""}
 
 MATRIX = [
@@ -175,6 +189,22 @@ MATRIX = [
     Endpoint(
         "article_labels_csv", "GET", "/articles/{article}/labels.csv", (302, 200, 200, 200, 200)
     ),
+    # Web Annotations: every logged-in user reads them, as the CSV; editors import them.
+    Endpoint(
+        "article_annotations",
+        "GET",
+        "/articles/{article}/annotations.jsonld",
+        (302, 200, 200, 200, 200),
+    ),
+    Endpoint(
+        "annotations_import",
+        "POST",
+        "/articles/{article}/annotations/import/",
+        (302, 403, 200, 200, 200),
+        files={"file": IMPORT_FILE},
+    ),
+    # The label vocabulary names the labels, holds no one's data: public.
+    Endpoint("label_scheme", "GET", "/vocab/labels", (200, 200, 200, 200, 200)),
     Endpoint("admin:index", "GET", "/admin/", (302, 302, 302, 302, 200)),
     Endpoint(
         "admin:annotations_article_changelist",
@@ -210,6 +240,14 @@ MATRIX = [
         (302, 302, 302, 302, 200),
         data={"action": "export_labels_csv", "_selected_action": "{article}"},
         label="CSV action",
+    ),
+    Endpoint(
+        "admin:annotations_article_changelist",
+        "POST",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_jsonld", "_selected_action": "{article}"},
+        label="Web Annotation action",
     ),
     Endpoint(
         "admin:annotations_label_changelist",
@@ -310,11 +348,13 @@ def test_denies_writes_without_a_csrf_token(world, alice, staff, endpoint):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "endpoint",
-    [e for e in MATRIX if not e.name.startswith("admin:")],
-    ids=[e.id for e in MATRIX if not e.name.startswith("admin:")],
-)
+# The app's views that need a login (the label vocabulary is public).
+LOGGED_IN_VIEWS = [
+    e for e in MATRIX if not e.name.startswith("admin:") and e.expected("anonymous") != 200
+]
+
+
+@pytest.mark.parametrize("endpoint", LOGGED_IN_VIEWS, ids=[e.id for e in LOGGED_IN_VIEWS])
 def test_every_view_tells_htmx_that_the_session_ended(client, world, endpoint):
     # Never the login page swapped into the page: a status and a sentence its script shows.
     response = _call(client, replace(endpoint, htmx=True), world)
@@ -332,6 +372,7 @@ def test_every_url_pattern_is_in_the_matrix():
         "article_create",
         "article_edit",
         "label_create",
+        "annotations_import",
         "article_preview",
         "article_create_from_page",
     }
