@@ -1,4 +1,4 @@
-"""Articles, spans and labels in the Django admin, with the CSV export actions.
+"""Articles, spans and labels in the Django admin, with the export actions (CSV, Web Annotations).
 
 Changelists join or annotate what they show (``list_select_related``,
 subquery counts), so a page of 100 rows costs the same queries as a page of 3.
@@ -32,7 +32,7 @@ from django.http import (
 from django_stubs_ext import WithAnnotations
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotations import ingest
+from annotations import ingest, interop_export
 from annotations.access import can_export_labels
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.forms import ArticleForm
@@ -112,13 +112,16 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     list_select_related = ["created_by"]
     search_fields = ["title", "outlet", "byline"]
     date_hierarchy = "created_at"
-    readonly_fields = ["fingerprint", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["fingerprint", "canonical_url", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "body", "outlet", "url", "byline", "published"]}),
-        ("Provenance", {"fields": ["fingerprint", "created_by", "created_at", "updated_at"]}),
+        (
+            "Provenance",
+            {"fields": ["fingerprint", "canonical_url", "created_by", "created_at", "updated_at"]},
+        ),
     ]
     inlines = [SpanInline]
-    actions = ["export_labels_csv"]
+    actions = ["export_labels_csv", "export_labels_jsonld"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         articles: QuerySet[Article] = super().get_queryset(request)
@@ -175,6 +178,25 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         # Every label of the selected articles: each span whole, so no count query.
         return csv_response(
             select_labels(article_ids=article_ids), export_filename(utc_today()), whole_spans=True
+        )
+
+    @admin.action(description="Export labels of selected articles as Web Annotations")
+    def export_labels_jsonld(
+        self, request: HttpRequest, queryset: QuerySet[Article]
+    ) -> StreamingHttpResponse | None:
+        """One AnnotationCollection of every label of the selected articles (annotations.interop_export)."""
+        _check_export_permission(request)
+        try:
+            site = interop_export.site()
+        except interop_export.NoSiteUrl as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        article_ids = queryset.order_by().values_list("pk", flat=True)
+        today = utc_today()
+        labels = select_labels(article_ids=article_ids)
+        return interop_export.jsonld_response(
+            interop_export.selection_bytes(labels, site, today=today),
+            interop_export.export_filename(today),
         )
 
 

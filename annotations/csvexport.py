@@ -62,6 +62,8 @@ class Row(NamedTuple):
     article_title: str
     outlet: str
     article_url: str
+    authors: str
+    published: str | datetime.date | None
     span_id: int
     start: int
     end: int
@@ -81,6 +83,8 @@ HEADINGS: dict[str, str] = {
     "article_title": "article title",
     "outlet": "outlet",
     "article_url": "article URL",
+    "authors": "authors",
+    "published": "published",
     "span_id": "span id",
     "start": "start",
     "end": "end",
@@ -160,12 +164,15 @@ def iso_utc(moment: datetime.datetime) -> str:
 
 
 def text_cell(value: object) -> str:
+    """Text neutralised; ``None`` empty; a moment in ISO 8601 UTC, a date as ``2026-03-20``."""
     if value.__class__ is str:
         return neutralise(value)  # type: ignore[arg-type]
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return iso_utc(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return neutralise(str(value))
 
 

@@ -13,7 +13,9 @@ which stays the rule:
 - ``_name``: ``kinds.NAMES``, generated from the table;
 - ``_consensus``: ``balance.consensus_of_counts``, over a window of the span's labels;
 - ``UTC_TIMESTAMP`` (also used by ``IsoUtc`` for the row-by-row export):
-  ``csvexport.iso_utc``.
+  ``csvexport.iso_utc``;
+- ``ISO_DATE`` (also used by ``IsoDate``): ``csvexport.text_cell`` of a date,
+  and of no date.
 
 ``tests/test_exports.py`` holds this path to the same bytes as the Python
 one on PostgreSQL, with hostile text, disputes and majorities.
@@ -35,6 +37,9 @@ LINES_PER_FETCH = 5000
 
 # csvexport.iso_utc in PostgreSQL: ISO 8601 in UTC, to the second ("2026-11-28T08:55:03Z").
 UTC_TIMESTAMP = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+# csvexport.text_cell of a date ("2026-03-20"), and of None (""): concat_ws would
+# leave a NULL out altogether, and every cell after it would move one column left.
+ISO_DATE = "coalesce(to_char({}, 'YYYY-MM-DD'), '')"
 
 
 def _literal(text: str) -> str:
@@ -107,6 +112,22 @@ class IsoUtc(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
+class IsoDate(Func):
+    """A date as ``csvexport.text_cell`` writes it (``""`` for none), by the database,
+    so that the row's cells are all text and csvexport's fast path takes it."""
+
+    output_field = CharField()
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = ISO_DATE.format("%(expressions)s")
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite stores a date as its ISO text already.
+        return self.as_sql(compiler, connection, template="coalesce(%(expressions)s, '')", **extra)
+
+
 def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
     selected, params = labels.order_by().values("pk").query.sql_with_params()
     cells = [
@@ -114,6 +135,8 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         _text("a.title"),
         _text("a.outlet"),
         _text("a.url"),
+        _text("a.byline"),
+        ISO_DATE.format("a.published"),
         "l.span_id::text",
         "s.start::text",
         's."end"::text',

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -20,7 +21,7 @@ from django.http import StreamingHttpResponse
 
 from annotations.balance import consensus, consensus_of_counts
 from annotations.csvexport import Row, csv_chunks
-from annotations.csvsql import IsoUtc, csv_lines
+from annotations.csvsql import IsoDate, IsoUtc, csv_lines
 from annotations.kinds import KINDS, NAMES
 from annotations.models import Label
 
@@ -35,6 +36,8 @@ class _Label(NamedTuple):
     article_title: str
     outlet: str
     article_url: str
+    authors: str
+    published: str | datetime.date | None
     span_id: int
     start: int
     end: int
@@ -59,6 +62,8 @@ class _Label(NamedTuple):
             title,
             outlet,
             url,
+            authors,
+            published,
             span_id,
             start,
             end,
@@ -75,6 +80,8 @@ class _Label(NamedTuple):
             title,
             outlet,
             url,
+            authors,
+            published,
             span_id,
             start,
             end,
@@ -91,11 +98,14 @@ class _Label(NamedTuple):
 
 
 _TIMES = {"created": IsoUtc("created_at"), "updated": IsoUtc("updated_at")}
+_DATES = {"published": IsoDate("span__article__published")}
 _LOOKUPS = (
     "span__article_id",
     "span__article__title",
     "span__article__outlet",
     "span__article__url",
+    "span__article__byline",
+    *_DATES,
     "span_id",
     "span__start",
     "span__end",
@@ -168,7 +178,7 @@ def export_rows(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterat
     """
     rows = map(
         _Label._make,
-        labels.annotate(**_TIMES)
+        labels.annotate(**_TIMES, **_DATES)
         .order_by(*_ORDER, "id")
         .values_list(*_LOOKUPS)
         .iterator(chunk_size=CHUNK_SIZE),
@@ -217,33 +227,38 @@ def _finish_span(labels: list[_Label]) -> Iterator[Row]:
 
 
 def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterator[bytes]:
-    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time.
-
-    On PostgreSQL the rows are read inside a transaction: outside one, Django
-    declares its server-side cursors WITH HOLD, and PostgreSQL then computes
-    and stores the whole result, in a temporary file, before sending the
-    first row. Inside
-    one, rows stream as the sort yields them, and both queries see the
-    labels as they were when the export began. SQLite reads in chunks
-    without it, and a transaction there would hold the write lock
-    (``transaction_mode`` IMMEDIATE) for the whole download.
-    """
-    if connection.vendor != "postgresql":
-        for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
-            yield chunk.encode("utf-8")
-        return
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            # A cursor's plan is otherwise chosen for its first 10% of rows; an
-            # export reads them all.
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        if whole_spans:
+    """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time (``streaming_snapshot``)."""
+    with streaming_snapshot():
+        if whole_spans and connection.vendor == "postgresql":
             # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.
             yield from (chunk.encode("utf-8") for chunk in csv_chunks(()))
             yield from (lines.encode("utf-8") for lines in csv_lines(labels))
             return
         for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
             yield chunk.encode("utf-8")
+
+
+@contextmanager
+def streaming_snapshot() -> Iterator[None]:
+    """Where an export's queries run, so that their rows stream: every export's.
+
+    On PostgreSQL the rows are read inside a transaction: outside one, Django
+    declares its server-side cursors WITH HOLD, and PostgreSQL then computes
+    and stores the whole result, in a temporary file, before sending the
+    first row. Inside one, rows stream as the sort yields them, and every
+    query sees the labels as they were when the export began. SQLite reads
+    in chunks without it, and a transaction there would hold the write lock
+    (``transaction_mode`` IMMEDIATE) for the whole download.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            # A cursor's plan is otherwise chosen for its first 10% of rows; an
+            # export reads them all.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield
 
 
 def export_filename(today: datetime.date, article_id: int | None = None) -> str:

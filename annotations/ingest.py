@@ -13,10 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from annotations.htmltext import html_to_text, to_canonical_text
+from annotations.htmltext import to_canonical_text
 from annotations.markup_limits import MarkupTooComplex
 from annotations.models import BODY_MAX_CHARS, Article
 from annotations.text import canonicalize
+from annotations.webpages.extract import ExtractedPage, extract_page
 
 
 class ArticleLocked(ValidationError):
@@ -128,36 +129,50 @@ def set_body(article: Article, raw: str) -> None:
     article.fingerprint = fingerprint(body)
 
 
+SUFFIXES = (".txt", ".html", ".htm", ".json")
+
+
 def read_article_file(path: Path) -> ArticleData:
-    """An article from a .txt (first line is the title), .html or .json file.
+    """An article from a .txt (first line is the title), .html/.htm (a saved web page:
+    its story and metadata, ``annotations.webpages``) or .json file.
 
     Raises ``OSError`` when the file cannot be read, and ``ValueError`` with a
     reason an editor can read (without the path) when it holds no article.
     """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(f"cannot import {suffix or 'files without an extension'}")
+    if suffix in (".html", ".htm"):
+        # Bytes: the page's own charset declaration decides how they read (PageRefused
+        # is a ValueError with the reason).
+        return article_from_page(extract_page(path.read_bytes()))
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError("is not UTF-8 text") from None
-    suffix = path.suffix.lower()
     if suffix == ".txt":
         title, _, body = raw.lstrip().partition("\n")
         return ArticleData(title=title.strip(), body=body)
-    if suffix in (".html", ".htm"):
-        try:
-            title = _html_title(raw)
-        except MarkupTooComplex as error:
-            raise ValueError(error.message) from None
-        return ArticleData(title=title or path.stem, body=raw)
-    if suffix == ".json":
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"is not valid JSON ({error})") from None
-        except RecursionError:
-            # The decoder gives up after about a thousand levels: quickly, whatever the size.
-            raise ValueError("the JSON is nested too deeply to be an article") from None
-        return article_from_json(record)
-    raise ValueError(f"cannot import {suffix or 'files without an extension'}")
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"is not valid JSON ({error})") from None
+    except RecursionError:
+        # The decoder gives up after about a thousand levels: quickly, whatever the size.
+        raise ValueError("the JSON is nested too deeply to be an article") from None
+    return article_from_json(record)
+
+
+def article_from_page(page: ExtractedPage) -> ArticleData:
+    """A web page's story and metadata as an article (authors in ``byline``)."""
+    return ArticleData(
+        title=page.title,
+        body=page.body,
+        outlet=page.outlet,
+        url=page.url,
+        byline=page.byline,
+        published=page.published,
+    )
 
 
 JSON_FIELDS = ("title", "body", "outlet", "url", "byline", "published")
@@ -228,15 +243,3 @@ def _describe(value: object) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     return "a list" if isinstance(value, list) else "an object"
-
-
-def _html_title(raw: str) -> str:
-    lower = raw.lower()
-    for open_tag, close_tag in (("<title", "</title>"), ("<h1", "</h1>")):
-        start = lower.find(open_tag)
-        if start != -1:
-            start = lower.find(">", start) + 1
-            end = lower.find(close_tag, start)
-            if start and end != -1:
-                return html_to_text(raw[start:end])
-    return ""

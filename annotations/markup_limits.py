@@ -17,6 +17,15 @@ left out, and every ``<`` in text escaped. So the sanitiser can only ever
 see the tags that were counted here, whatever its own tokenizer would have
 made of broken markup, and the depth bound holds for what it builds.
 
+Whole web pages (``annotations.webpages``) are parsed by libxml2 (lxml), and
+the same reading serves them with two more settings: ``max_attributes``
+refuses a start tag with more attributes than that (libxml2 compares each
+new attribute with every earlier one: 20,000 on one tag take seconds, a
+tag of n characters holds at most n / 2, so only long tags are counted,
+and a tag left open at the end of the page is counted too); and
+``noscript_is_text=False``, because libxml2 reads the content of
+``<noscript>`` as markup where html5lib, as bleach runs it, reads text.
+
 The depth is an upper bound of the tree the HTML5 algorithm builds from
 those tags: it follows the stack of open elements through the rules that
 shrink it (end tags in scope, a ``<p>`` closed by a block, ``<li>``, ``<td>``
@@ -37,17 +46,26 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
 
 MAX_DEPTH = 256
 MAX_TAGS = 50_000
 
 
-class MarkupTooComplex(ValueError):
-    """HTML that would cost too much to parse; ``message`` says why, for an editor."""
+Limit = Literal["depth", "tags", "attributes"]
 
-    def __init__(self, message: str) -> None:
+
+class MarkupTooComplex(ValueError):
+    """HTML that would cost too much to parse; ``message`` says why, for an editor
+    who pasted it; ``limit`` and ``maximum`` say which limit it passed, for a caller
+    that words it for another source (a saved page)."""
+
+    def __init__(self, message: str, *, limit: Limit, maximum: int) -> None:
         super().__init__(message)
         self.message = message
+        self.limit: Limit = limit
+        self.maximum = maximum
 
 
 def check_markup(
@@ -56,13 +74,18 @@ def check_markup(
     max_depth: int = MAX_DEPTH,
     max_tags: int = MAX_TAGS,
     kept: frozenset[str] | None = None,
+    max_attributes: int | None = None,
+    noscript_is_text: bool = True,
 ) -> None:
-    """Raise ``MarkupTooComplex`` when ``html`` is too deep or has too many tags.
+    """Raise ``MarkupTooComplex`` when ``html`` is too deep or has too many tags
+    (or, when ``max_attributes`` is given, a tag with too many attributes).
 
     ``kept``: the tags the parser builds elements for (bleach turns any other
     tag into text before its tree builder sees it); ``None`` means every tag.
+    ``noscript_is_text``: False for libxml2, which parses ``<noscript>``'s content.
     """
-    for _ in _tokens(html, max_depth, max_tags, kept):
+    reading = _Reading(max_depth, max_tags, kept, max_attributes, noscript_is_text)
+    for _ in _tokens(html, reading):
         pass
 
 
@@ -75,7 +98,16 @@ def simplified(
 ) -> str:
     """``html`` as ``check_markup`` read it: tags without attributes, no comments, text
     with ``<`` escaped. Raises ``MarkupTooComplex`` as ``check_markup`` does."""
-    return "".join(_tokens(html, max_depth, max_tags, kept))
+    return "".join(_tokens(html, _Reading(max_depth, max_tags, kept, None, True)))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    max_depth: int
+    max_tags: int
+    kept: frozenset[str] | None
+    max_attributes: int | None
+    noscript_is_text: bool
 
 
 # --- Reading the HTML -------------------------------------------------------------------
@@ -88,19 +120,24 @@ _RAW_TEXT = frozenset(
 )
 _SPACE = "\t\n\f\r "
 _RAW_TEXT_END = {name: re.compile(rf"</{name}[{_SPACE}/>]", re.IGNORECASE) for name in _RAW_TEXT}
-_TAG = re.compile(
-    # A start or end tag: its name, then attributes (a quoted value may hold ">"),
-    # possessive throughout so that a tag that never closes costs one scan.
-    rf"<(/?)([A-Za-z][^{_SPACE}/>]*+)"
-    rf"(?>[{_SPACE}/]++|[^{_SPACE}/>][^{_SPACE}/>=]*+"
-    rf"(?>[{_SPACE}]*+=[{_SPACE}]*+(?>\"[^\"]*+\"|'[^']*+'|[^{_SPACE}>]*+))?+)*+>"
+# One attribute: a name, then maybe "=" and a value (a quoted value may hold ">").
+_ATTRIBUTE_PATTERN = (
+    rf"[^{_SPACE}/>][^{_SPACE}/>=]*+"
+    rf"(?>[{_SPACE}]*+=[{_SPACE}]*+(?>\"[^\"]*+\"|'[^']*+'|[^{_SPACE}>]*+))?+"
 )
+_ATTRIBUTE = re.compile(_ATTRIBUTE_PATTERN)
+# A start or end tag: its name, then attributes, possessive throughout so that
+# a tag that never closes costs one scan.
+_TAG_NAME = rf"<(/?)([A-Za-z][^{_SPACE}/>]*+)"
+_TAG = re.compile(rf"{_TAG_NAME}(?>[{_SPACE}/]++|{_ATTRIBUTE_PATTERN})*+>")
+_UNCLOSED_TAG = re.compile(_TAG_NAME)
 _COMMENT_END = re.compile(r"--!?>")
 _MARKUP_START = re.compile(r"<[A-Za-z/!?]")
 
 
-def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | None) -> Iterator[str]:
-    tree = _Tree(max_depth)
+def _tokens(html: str, reading: _Reading) -> Iterator[str]:
+    tree = _Tree(reading.max_depth)
+    kept = reading.kept
     tags = 0
     position = 0
     length = len(html)
@@ -116,6 +153,9 @@ def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | Non
         if tag is None:
             skipped = _skip_declaration(html, start)
             if skipped is None:  # a tag still open at the end: bleach keeps it as text
+                opened = _UNCLOSED_TAG.match(html, start)
+                if opened is not None:
+                    _count_attributes(html, opened.end(), length, reading.max_attributes)
                 yield _text(html[start:])
                 return
             if html.startswith("</", start) and skipped > start + 3:
@@ -123,13 +163,16 @@ def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | Non
             position = skipped
             continue
         tags += 1
-        if tags > max_tags:
+        if tags > reading.max_tags:
             raise MarkupTooComplex(
-                f"The pasted HTML has more than {max_tags:,} tags, more than an article "
-                "needs. Paste the text without its formatting instead."
+                f"The pasted HTML has more than {reading.max_tags:,} tags, more than an "
+                "article needs. Paste the text without its formatting instead.",
+                limit="tags",
+                maximum=reading.max_tags,
             )
         closing, name = tag.group(1) == "/", tag.group(2).lower()
         position = tag.end()
+        _count_attributes(html, tag.end(2), position, reading.max_attributes)
         if kept is not None and name not in kept:
             yield f"<{'/' if closing else ''}{name}>"  # the parser turns it into text
             continue
@@ -137,7 +180,11 @@ def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | Non
             tree.end(name)
             yield f"</{name}>"
             continue
-        raw = name in _RAW_TEXT and not tree.in_foreign_content()
+        raw = (
+            name in _RAW_TEXT
+            and (reading.noscript_is_text or name != "noscript")
+            and not tree.in_foreign_content()
+        )
         tree.start(name)
         yield f"<{name}>"
         if raw:
@@ -145,6 +192,21 @@ def _tokens(html: str, max_depth: int, max_tags: int, kept: frozenset[str] | Non
             stop = end.start() if end else length
             yield _text(html[position:stop])
             position = stop
+
+
+def _count_attributes(html: str, start: int, stop: int, maximum: int | None) -> None:
+    """Refuse more than ``maximum`` attributes in ``html[start:stop]`` (one tag's)."""
+    # Each attribute takes at least two characters: a shorter tag cannot pass.
+    if maximum is None or stop - start <= 2 * maximum:
+        return
+    for count, _ in enumerate(_ATTRIBUTE.finditer(html, start, stop), start=1):
+        if count > maximum:
+            raise MarkupTooComplex(
+                f"The pasted HTML has a tag with more than {maximum:,} attributes, more "
+                "than an article needs. Paste the text without its formatting instead.",
+                limit="attributes",
+                maximum=maximum,
+            )
 
 
 def _text(text: str) -> str:
@@ -321,7 +383,9 @@ class _Tree:
         if depth > self.max_depth:
             raise MarkupTooComplex(
                 f"The pasted HTML is nested more than {self.max_depth:,} levels deep, "
-                "more than an article needs. Paste the text without its formatting instead."
+                "more than an article needs. Paste the text without its formatting instead.",
+                limit="depth",
+                maximum=self.max_depth,
             )
 
     def _pop(self) -> str:

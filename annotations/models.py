@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from annotations import kinds
+from annotations.webpages.address import canonical_url
 
 EDITORS_GROUP = "Editors"
 NOTE_MAX_LENGTH = 2000
@@ -51,11 +52,16 @@ class Article(models.Model):
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     outlet = models.CharField("outlet", max_length=200, blank=True)
     url = HttpURLField("URL", max_length=URL_MAX_LENGTH, blank=True)
-    byline = models.CharField(max_length=300, blank=True)
+    # The one place for authors, as the page or the editor wrote them: "A, B and C".
+    byline = models.CharField("author(s)", max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
     body = models.TextField(help_text="Canonical plain text; paragraphs separated by a blank line.")
     # SHA-256 of the canonical body: importing the same text twice finds the first copy.
     fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    # ``url`` spelt one way (annotations.webpages.address), kept in step by save():
+    # the same story under another spelling of its address is found. Not unique: a
+    # story updated after it was saved is a legitimate second article.
+    canonical_url = models.CharField(max_length=URL_MAX_LENGTH, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -76,12 +82,15 @@ class Article(models.Model):
             models.Index(fields=["-created_at", "-id"], name="annotations_article_newest"),
             # The overview filters by outlet.
             models.Index(fields=["outlet"], name="annotations_article_outlet"),
+            # A new article from a web page: "is this address already stored?"
+            models.Index(fields=["canonical_url"], name="annotations_article_address"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.canonical_url = canonical_url(self.url, max_length=URL_MAX_LENGTH)
         # Saving details (the edit form, the admin) must not write back a
         # labels_revision read before a concurrent label write bumped it.
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:

@@ -219,6 +219,7 @@ class Summary:
     id: int
     title: str
     outlet: str
+    authors: str
     date: datetime.date
     chars: int
     figures: Balance | None = None
@@ -252,6 +253,7 @@ class Column:
 COLUMNS = (
     Column("Title"),
     Column("Outlet"),
+    Column("Author(s)"),
     Column("Date", sort="date"),
     Column("Balance", css="bar-col"),
     Column("Spans", css="num"),
@@ -326,12 +328,15 @@ def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
     rows = (
         articles.order_by()
         .annotate(chars=Length("body"))
-        .values_list("id", "title", "outlet", "published", "created_at", "chars", *FIGURE_FIELDS)
+        .values_list(
+            "id", "title", "outlet", "byline", "published", "created_at", "chars", *FIGURE_FIELDS
+        )
     )
     summaries: dict[int, Summary] = {}
     cached: dict[int, Cached] = {}
-    for id, title, outlet_name, published, created_at, chars, *cache in rows:
-        summaries[id] = Summary(id, title, outlet_name, published or created_at.date(), chars)
+    for id, title, outlet_name, authors, published, created_at, chars, *cache in rows:
+        date = published or created_at.date()
+        summaries[id] = Summary(id, title, outlet_name, authors, date, chars)
         cached[id] = Cached(id, chars, *cache)
     if sort.lstrip("-") == "date":
         # Dates are known without labels: only this page's figures are needed.

@@ -94,7 +94,9 @@ def audit_trails(span: Span) -> dict[int, list[AuditEntry]]:
     previous: dict[int, Any] = {}
     for record in records:
         who = record.history_user.get_username() if record.history_user else "(system)"
-        entry = AuditEntry(who=who, when=record.history_date, action=_ACTIONS[record.history_type])
+        # An import says so, and from what ("imported from a Hypothesis file (…)").
+        action = record.history_change_reason or _ACTIONS[record.history_type]
+        entry = AuditEntry(who=who, when=record.history_date, action=action)
         entry.changes = _changes(previous.get(record.id), record)
         trails.setdefault(record.id, []).append(entry)
         previous[record.id] = record

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import annotate, articles, reports
+from annotations.views import annotate, articles, interop, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
+    path("articles/new/preview/", articles.article_preview, name="article_preview"),
+    path(
+        "articles/new/from-page/",
+        articles.article_create_from_page,
+        name="article_create_from_page",
+    ),
     path("articles/<int:article_id>/", annotate.article_detail, name="article_detail"),
     path("articles/<int:article_id>/edit/", articles.article_edit, name="article_edit"),
     path("articles/<int:article_id>/labels/", annotate.label_create, name="label_create"),
@@ -30,4 +36,16 @@ urlpatterns = [
         reports.article_labels_csv,
         name="article_labels_csv",
     ),
+    # The paths of annotations.interop.vocabulary (EXPORT_PATH, SCHEME_PATH): ids in exports.
+    path(
+        "articles/<int:article_id>/annotations.jsonld",
+        interop.article_annotations,
+        name="article_annotations",
+    ),
+    path(
+        "articles/<int:article_id>/annotations/import/",
+        interop.annotations_import,
+        name="annotations_import",
+    ),
+    path("vocab/labels", interop.label_scheme, name="label_scheme"),
 ]

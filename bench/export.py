@@ -142,12 +142,15 @@ def export_figures(runs: int) -> tuple[list[Figure], list[QueryCount], dict]:
     return figures, counts, comparison
 
 
-def peak_memory(label_total: int, runs: int = 1) -> Figure:
-    """Peak memory (max RSS) of a fresh process exporting every label; ``runs`` processes."""
+def peak_memory(label_total: int, runs: int = 1, *, fmt: str = "csv") -> Figure:
+    """Peak memory (max RSS) of a fresh process exporting every label; ``runs`` processes.
+
+    ``fmt``: "csv", or "jsonld" for one Web Annotation collection (bench/webannotation.py).
+    """
     peaks, raises, rates = [], [], []
     for _ in range(runs):
         result = subprocess.run(
-            [sys.executable, "-m", "bench.export_memory"],
+            [sys.executable, "-m", "bench.export_memory", fmt],
             cwd=ROOT,
             env=os.environ.copy(),
             capture_output=True,
@@ -158,9 +161,10 @@ def peak_memory(label_total: int, runs: int = 1) -> Figure:
         peaks.append(measured["peak_kb"] / 1024)
         raises.append((measured["peak_kb"] - measured["before_kb"]) / 1024)
         rates.append(measured["rows"] / measured["seconds"])
+    what = "labels" if fmt == "csv" else "labels as Web Annotations"
     return Figure(
-        f"export_peak_memory_{label_total}",
-        f"Peak memory of a process exporting {label_total:,} labels",
+        f"export_peak_memory_{label_total}" + ("" if fmt == "csv" else f"_{fmt}"),
+        f"Peak memory of a process exporting {label_total:,} {what}",
         "MB",
         peaks,
         target=PEAK_MEMORY_MB,

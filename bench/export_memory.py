@@ -1,5 +1,7 @@
 """Run by bench/export.py in a fresh process: export every label, print peak memory as JSON.
 
+``python -m bench.export_memory`` exports CSV; ``… jsonld``, one Web Annotation collection.
+
 The peak resident size is read once Django is set up and connected
 ("before") and again after the last byte ("peak"): the difference is what
 the export itself cost, the peak is what the process needed in all. It is
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -37,11 +40,13 @@ def main() -> None:
     django.setup()
     from annotations.models import Label
     from bench.export import consume_export
+    from bench.webannotation import consume_all
 
+    jsonld = sys.argv[1:] == ["jsonld"]  # else the CSV
     rows = Label.objects.count()  # Also opens the connection before "before".
     before = peak_kb()
     began = time.perf_counter()
-    size, _ = consume_export()
+    size = consume_all() if jsonld else consume_export()[0]
     seconds = time.perf_counter() - began
     peak = peak_kb()
     print(

@@ -43,16 +43,21 @@ def save(results: dict, directory: Path) -> None:
     md_path.write_text(splice(md_path.read_text() if md_path.exists() else "", render(everything)))
 
 
-def splice(existing: str, section: str) -> str:
-    """``existing`` with the marked section replaced (or put first when it has none)."""
-    block = f"{START}\n{section.rstrip()}\n{END}"
-    if START in existing and END in existing:
-        before, rest = existing.split(START, 1)
-        _, after = rest.split(END, 1)
+def splice(
+    existing: str, section: str, *, start: str = START, end: str = END, first: bool = True
+) -> str:
+    """``existing`` with the section between ``start`` and ``end`` replaced (or, when it
+    has none, put first, or last with ``first=False``)."""
+    block = f"{start}\n{section.rstrip()}\n{end}"
+    if start in existing and end in existing:
+        before, rest = existing.split(start, 1)
+        _, after = rest.split(end, 1)
         return before + block + after
-    if existing.strip():
+    if not existing.strip():
+        return block + "\n"
+    if first:
         return block + "\n\n" + existing.lstrip()
-    return block + "\n"
+    return existing.rstrip() + "\n\n" + block + "\n"
 
 
 def _number(value: float | None, unit: str) -> str:

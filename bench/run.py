@@ -35,7 +35,7 @@ def measure(
 ) -> dict:
     """Every figure of issue 7 on the dataset ``data`` in the current database."""
     from annotations.models import Label
-    from bench import export, pages
+    from bench import export, pages, webannotation
     from bench.pages import Unavailable
 
     figures, counts = pages.server_figures(data, runs)
@@ -53,14 +53,20 @@ def measure(
         export_figures, export_counts, export_info = export.export_figures(runs)
         figures += export_figures
         counts += export_counts
+        annotation_figures, annotation_counts = webannotation.figures(data, runs)
+        figures += annotation_figures
+        counts += annotation_counts
         if memory:
             total = Label.objects.count()
-            figures.append(export.peak_memory(total, runs=min(runs, 3)))
+            for fmt in ("csv", "jsonld"):
+                figures.append(export.peak_memory(total, runs=min(runs, 3), fmt=fmt))
             from bench.dataset import add_extra_labels, remove_extra_labels
 
             extra = add_extra_labels(memory_labels)
             try:
-                figures.append(export.peak_memory(memory_labels, runs=min(runs, 3)))
+                # The same peak at five times the labels: memory stays flat.
+                for fmt in ("csv", "jsonld"):
+                    figures.append(export.peak_memory(memory_labels, runs=min(runs, 3), fmt=fmt))
             finally:
                 remove_extra_labels(extra)
     else:

@@ -6,9 +6,13 @@ value they cannot read: a typo in production must not silently become a default.
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -52,6 +56,87 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_site_url(name: str, default: str) -> str:
+    """An http(s) origin (scheme, host, optional port), without a trailing slash; "" if unset."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().rstrip("/")
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  # raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the address readers reach the app at, like "
+            f"https://sourcemark.example.org (no path), not {raw!r}"
+        )
+    return value
+
+
+def env_label_names(name: str) -> dict[str, str]:
+    """A JSON object mapping other tools' label names to Sourcemark's kinds; {} if unset."""
+    from annotations.kinds import KINDS  # pure: no Django, safe while settings load
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        names = json.loads(raw)
+    except ValueError:
+        names = None
+    if not isinstance(names, dict) or not all(
+        isinstance(key, str) and key.strip() and value in KINDS for key, value in names.items()
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a JSON object mapping label names to one of {', '.join(KINDS)}, "
+            f'like {{"checked": "verified_fact"}}, not {raw!r}'
+        )
+    return names
+
+
+_HOST_NAME = re.compile(
+    r"\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
+
+
+def env_host_names(name: str) -> list[str]:
+    """Comma-separated host names, each ``cms.intranet`` or ``.intranet`` (every name under it)."""
+    hosts = [host.lower() for host in env_list(name, [])]
+    for host in hosts:
+        if not _HOST_NAME.fullmatch(host):
+            raise ImproperlyConfigured(
+                f"{name} holds {host!r}, which is not a host name: write cms.intranet, "
+                "or .intranet for every name under it (no http://, port or path)"
+            )
+    return hosts
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks (``10.20.0.0/16``) or addresses, IPv4 or IPv6."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)  # strict: "10.20.1.0/16" is a typo, not a network
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} holds {network!r}, which is not a network: write 10.20.0.0/16 "
+                "or a single address such as 10.20.0.7"
+            ) from None
+    return networks
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -254,6 +339,35 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
 # (annotations/throttle.py). A person labels a few a minute; the load test's
 # editors about 35; a flood thousands.
 LABEL_WRITES_PER_MINUTE = env_int("LABEL_WRITES_PER_MINUTE", 60)
+
+# Where readers reach the app: every id in a Web Annotation export starts here
+# (annotations/interop_export.py). A setting, not each request's Host: a label
+# must keep one id whichever name or proxy a reader came through, and
+# manage.py export_annotations has no request. Development serves on
+# 127.0.0.1; production must say (manage.py check --deploy reports it unset).
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# The account that keeps imported labels whose reviewers have no account here,
+# when the person importing asks for that (annotations/interop_import.py).
+IMPORT_ACCOUNT = os.environ.get("IMPORT_ACCOUNT", "import").strip()
+# Label names of other tools an import understands, beyond the built-in table
+# (annotations/interop/vocabulary.py, DEFAULT_NAMES).
+IMPORT_LABEL_NAMES = env_label_names("IMPORT_LABEL_NAMES")
+
+# Fetching a web address for a new article (annotations/webpages/fetch.py) reaches
+# only public addresses. An intranet CMS is let through by name (its addresses are
+# then not checked) or by network. Empty by default: nothing private is fetched.
+WEB_FETCH_ALLOWED_HOSTS = env_host_names("WEB_FETCH_ALLOWED_HOSTS")
+WEB_FETCH_ALLOWED_NETWORKS = env_networks("WEB_FETCH_ALLOWED_NETWORKS")
+
+# Uploaded files (a saved web page, a file of labels) are read no further than
+# this: a larger one is skipped as it arrives, never kept in memory or on disk
+# (newsroom/uploads.py).
+FILE_UPLOAD_MAX_BYTES = 5 * 1000 * 1000
+FILE_UPLOAD_HANDLERS = [
+    "newsroom.uploads.BoundedUpload",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

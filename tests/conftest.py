@@ -7,6 +7,8 @@ plain ``client`` fixture.
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from django.test import Client
 
 from annotations.ingest import ArticleData, save_article
 from annotations.models import EDITORS_GROUP, Article
+from tests.local_web import LocalWeb, local_web
 
 SAMPLE_BODY = (
     "Officials say 300,000 reservists were called up.\n\n"
@@ -28,6 +31,32 @@ def fast_password_hashing(settings):
     """The named users get real passwords; PBKDF2 costs ~0.5 s each on a busy 2-core
     machine. MD5 is fine for throwaway test users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_name_lookups(monkeypatch):
+    """Nothing in the tests reaches the internet: no host name but ``localhost`` is looked
+    up. IP literals, in any spelling, are still read (locally, by the C resolver)."""
+    real = socket.getaddrinfo
+
+    def local_only(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in (None, "localhost"):
+            return real(host, port, *args, **kwargs)
+        flags = kwargs.pop("flags", args[3] if len(args) > 3 else 0)
+        args = args[:3]
+        try:
+            return real(host, port, *args, flags=flags | socket.AI_NUMERICHOST, **kwargs)
+        except socket.gaierror:
+            raise socket.gaierror(socket.EAI_NONAME, "tests look up no host names") from None
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+
+
+@pytest.fixture
+def local_site() -> Iterator[LocalWeb]:
+    """The saved pages served on 127.0.0.1 (tests/local_web.py)."""
+    with local_web() as server:
+        yield server
 
 
 def _user(username: str, *, editor: bool = False, **extra: Any) -> User:

@@ -15,6 +15,8 @@ HEADER = [
     "article title",
     "outlet",
     "article URL",
+    "authors",
+    "published",
     "span id",
     "start",
     "end",
@@ -28,6 +30,10 @@ HEADER = [
     "created (UTC)",
     "updated (UTC)",
 ]
+
+
+# A column's index by its heading: C["note"].
+C = {heading: index for index, heading in enumerate(HEADER)}
 
 
 def parse_csv(content: bytes) -> list[list[str]]:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Article, ArticleFigures, Label, Span
-from tests.exporting import HEADER, many_labels, parse_csv
+from tests.exporting import HEADER, C, many_labels, parse_csv
 from tests.factories import label_quote
 
 
@@ -218,9 +218,9 @@ def test_label_action_exports_the_selected_labels(staff_client, article, alice, 
     assert response["Content-Disposition"].startswith('attachment; filename="sourcemark-labels-20')
     rows = parse_csv(b"".join(response.streaming_content))
     assert rows[0] == HEADER
-    assert [row[12] for row in rows[1:]] == ["chosen"]
+    assert [row[C["note"]] for row in rows[1:]] == ["chosen"]
     # The consensus is the whole span's, not just the exported labels'.
-    assert rows[1][10] == "Disputed"
+    assert rows[1][C["span consensus"]] == "Disputed"
 
 
 def test_label_action_honours_filters_with_select_all(staff_client, alice, bob):
@@ -233,8 +233,8 @@ def test_label_action_honours_filters_with_select_all(staff_client, alice, bob):
     )
     rows = parse_csv(b"".join(response.streaming_content))
     assert len(rows) - 1 == Label.objects.filter(kind="verified_fact").count() == 50
-    assert {row[9] for row in rows[1:]} == {"verified_fact"}
-    assert {row[0] for row in rows[1:]} == {str(article.id)}
+    assert {row[C["label code"]] for row in rows[1:]} == {"verified_fact"}
+    assert {row[C["article id"]] for row in rows[1:]} == {str(article.id)}
 
 
 def test_label_action_queries_do_not_grow_with_rows(staff_client, alice, django_assert_num_queries):
@@ -262,7 +262,7 @@ def test_article_action_exports_labels_of_selected_articles(staff_client, articl
     other = many_labels(3, alice, title="Other")
     response = _export(staff_client, "/admin/annotations/article/", _selected_action=[article.id])
     rows = parse_csv(b"".join(response.streaming_content))
-    assert [(row[0], row[12]) for row in rows[1:]] == [(str(article.id), "in")]
+    assert [(row[C["article id"]], row[C["note"]]) for row in rows[1:]] == [(str(article.id), "in")]
     both = _export(
         staff_client, "/admin/annotations/article/", _selected_action=[article.id, other.id]
     )

@@ -84,6 +84,7 @@ def test_harness_measures_every_view(tiny):
     expected = {"article_page", "label_span", "report", "overview", "overview_by_speculation"}
     expected.add("overview_cold")
     expected.add("export_rate")
+    expected.add("webannotation_rate")
     if connection.vendor == "postgresql":
         expected |= {"copy_rate", "copy_ratio"}
     assert set(figures) == expected
@@ -96,7 +97,11 @@ def test_harness_measures_every_view(tiny):
     assert {count["view"] for count in results["queries"]} >= {
         "Article page with 5,000 spans (server)",
         "CSV export (all labels)",
+        "Web Annotation export (5,000-span article)",
     }
+    assert figures["webannotation_rate"]["extra"]["annotations"] == 400  # the tiny long article
+    counts = {count["view"]: count for count in results["queries"]}
+    assert counts["Web Annotation export (5,000-span article)"]["constant"]
 
 
 def test_harness_writes_results_beside_the_load_test(tiny, tmp_path):

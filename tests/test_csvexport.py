@@ -37,6 +37,8 @@ def _row(**overrides: Any) -> list[object]:
         article_title="Title",
         outlet="Outlet",
         article_url="https://example.com/a",
+        authors="Ana Ruiz, Tom Brandt",
+        published="2026-03-20",
         span_id=11,
         start=0,
         end=9,
@@ -150,9 +152,15 @@ def test_the_lists_hold_every_character_unicode_gives_those_properties():
 
 def test_datetimes_are_iso_8601_utc_and_none_is_empty():
     kyiv = datetime.timezone(datetime.timedelta(hours=2))
-    row = _row()[:14] + [WHEN.astimezone(kyiv), None]
+    row = _row()[:-2] + [WHEN.astimezone(kyiv), None]
     written = _read(list(csv_chunks([row])))[1]
     assert written[-2:] == ["2026-11-28T08:55:03Z", ""]
+
+
+def test_a_date_is_written_yyyy_mm_dd_and_no_date_is_empty():
+    for published, cell in [(datetime.date(2026, 3, 20), "2026-03-20"), (None, "")]:
+        written = _read(list(csv_chunks([_row(published=published)])))[1]
+        assert written[HEADER.index("published")] == cell
 
 
 def test_rows_come_out_in_chunks_not_all_at_once():
@@ -162,7 +170,7 @@ def test_rows_come_out_in_chunks_not_all_at_once():
 
 
 def test_a_row_of_the_wrong_width_is_refused():
-    with pytest.raises(ValueError, match="16 columns"):
+    with pytest.raises(ValueError, match=f"{len(HEADER)} columns"):
         list(csv_chunks([[1, 2, 3]]))
 
 

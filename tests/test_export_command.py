@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.labelling import label_span
 from annotations.models import Article, Label
-from tests.exporting import HEADER, many_labels, parse_csv
+from tests.exporting import HEADER, C, many_labels, parse_csv
 
 
 @pytest.fixture
@@ -59,7 +59,10 @@ def test_article_selection_matches_the_article_action(staff_client, labelled, tm
     )
     rows = parse_csv(output.read_bytes())
     assert rows[0] == HEADER
-    assert [row[12] for row in rows[1:]] == ['Said "so", twice,\nin print', "'=cmd|' /C calc'!A0"]
+    assert [row[C["note"]] for row in rows[1:]] == [
+        'Said "so", twice,\nin print',
+        "'=cmd|' /C calc'!A0",
+    ]
 
 
 def test_it_writes_to_stdout_by_default(labelled):
@@ -78,7 +81,7 @@ def test_several_articles_and_an_outlet(labelled, tmp_path):
     assert len(parse_csv(output.read_bytes())) == 1 + 5
     call_command("export_labels", "-o", str(output), "--outlet", "Wire")
     rows = parse_csv(output.read_bytes())
-    assert {row[2] for row in rows[1:]} == {"Wire"} and len(rows) == 1 + 3
+    assert {row[C["outlet"]] for row in rows[1:]} == {"Wire"} and len(rows) == 1 + 3
 
 
 def test_since_keeps_labels_changed_on_or_after_the_date(labelled, tmp_path):
@@ -88,7 +91,7 @@ def test_since_keeps_labels_changed_on_or_after_the_date(labelled, tmp_path):
     output = tmp_path / "since.csv"
     call_command("export_labels", "-o", str(output), "--since", "2026-11-02")
     rows = parse_csv(output.read_bytes())
-    assert {row[0] for row in rows[1:]} == {str(article.id)}
+    assert {row[C["article id"]] for row in rows[1:]} == {str(article.id)}
     call_command("export_labels", "-o", str(output), "--since", "2026-11-01")
     assert len(parse_csv(output.read_bytes())) == 1 + 5
 

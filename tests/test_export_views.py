@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from annotations.models import Article, Label, Span
 from bench.fixtures import FORMULA_PAYLOADS
 from tests.conftest import SAMPLE_BODY
-from tests.exporting import HEADER, iso, many_labels, parse_csv
+from tests.exporting import HEADER, C, iso, many_labels, parse_csv
 from tests.factories import label_quote
 
 EMOJI_QUOTE = "Reporters 🇺🇦 saw the 👩🏽‍⚕️ medics"
@@ -77,10 +77,10 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
     assert rows[0] == HEADER
     assert len(rows) == 4  # only this article's three labels
     # Reading order: "Officials" comes first in the body, then the emoji span.
-    assert [row[7] for row in rows[1:]] == ["Officials", EMOJI_QUOTE, EMOJI_QUOTE]
+    assert [row[C["quote"]] for row in rows[1:]] == ["Officials", EMOJI_QUOTE, EMOJI_QUOTE]
     for row in rows[1:]:
         label = Label.objects.select_related("span__article", "reviewer").get(
-            span_id=int(row[4]), reviewer__username=row[11]
+            span_id=int(row[C["span id"]]), reviewer__username=row[C["reviewer"]]
         )
         span, art = label.span, label.span.article
         assert row == [
@@ -88,6 +88,8 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
             art.title,
             art.outlet,
             art.url,
+            art.byline,
+            art.published.isoformat() if art.published else "",
             str(span.id),
             str(span.start),
             str(span.end),
@@ -101,8 +103,8 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
             iso(label.created_at),
             iso(label.updated_at),
         ]
-    assert SAMPLE_BODY[int(rows[2][5]) : int(rows[2][6])] == EMOJI_QUOTE
-    assert {rows[2][12], rows[3][12]} == set(notes.values())
+    assert SAMPLE_BODY[int(rows[2][C["start"]]) : int(rows[2][C["end"]])] == EMOJI_QUOTE
+    assert {rows[2][C["note"]], rows[3][C["note"]]} == set(notes.values())
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
@@ -112,6 +114,7 @@ def test_hostile_cells_are_neutralised_and_kept(carol_client, db, payload):
         title=payload,
         outlet=payload,
         url=payload,
+        byline=payload,
         body=payload + " is the text",
         fingerprint="h" * 64,
     )
@@ -129,6 +132,7 @@ def test_hostile_cells_are_neutralised_and_kept(carol_client, db, payload):
         "article title",
         "outlet",
         "article URL",
+        "authors",
         "quote",
         "reviewer",
         "note",
@@ -136,8 +140,8 @@ def test_hostile_cells_are_neutralised_and_kept(carol_client, db, payload):
     ]:
         assert row[HEADER.index(column)] == "'" + payload, column
     # Numeric columns are the numbers themselves.
-    assert row[0] == str(article.id) and row[4] == str(span.id)
-    assert (row[5], row[6]) == ("0", str(len(payload)))
+    assert row[C["article id"]] == str(article.id) and row[C["span id"]] == str(span.id)
+    assert (row[C["start"]], row[C["end"]]) == ("0", str(len(payload)))
 
 
 def test_queries_do_not_grow_with_labels(carol_client, alice, django_assert_num_queries):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from annotations import exports
 from annotations.csvexport import csv_chunks
 from annotations.labelling import label_span
-from annotations.models import Label, Span
+from annotations.models import Article, Label, Span
 from bench.fixtures import FORMULA_PAYLOADS, NOTES
-from tests.exporting import parse_csv
+from tests.exporting import C, parse_csv
 
 
 def _label(article, reviewer, start, end, kind):
@@ -26,7 +28,7 @@ def test_consensus_counts_the_whole_span_even_when_one_label_is_selected(article
     _label(article, bob, 0, 9, "official_claim")
     _label(article, bob, 14, 17, "verified_fact")  # "300"
     rows = list(exports.export_rows(Label.objects.filter(reviewer=alice)))
-    assert [(row[7], row[10]) for row in rows] == [("Officials", "Official claim")]
+    assert [(row.quote, row.span_consensus) for row in rows] == [("Officials", "Official claim")]
 
 
 def test_a_span_labelled_between_the_two_queries_does_not_shift_consensus(
@@ -44,7 +46,7 @@ def test_a_span_labelled_between_the_two_queries_does_not_shift_consensus(
 
     monkeypatch.setattr(exports, "_span_kind_counts", with_a_newcomer)
     rows = list(exports.export_rows(Label.objects.all()))
-    assert [(row[7], row[10]) for row in rows] == [
+    assert [(row.quote, row.span_consensus) for row in rows] == [
         ("Officials", "Disputed"),
         ("Officials", "Disputed"),
         ("300", "Unsourced speculation"),
@@ -72,7 +74,7 @@ def test_whole_spans_give_the_same_rows_in_one_query(
     with django_assert_num_queries(1):
         rows = list(exports.export_rows(labels, whole_spans=True))
     assert rows == expected
-    assert [row[10] for row in rows] == [
+    assert [row.span_consensus for row in rows] == [
         "Verified fact",
         "Disputed",
         "Disputed",
@@ -104,7 +106,16 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     # what the Python path writes from the rows. On SQLite both are Python.
     article.title = '=Title, with "quotes"'
     article.outlet = "@Outlet"
+    article.byline = '-Ana "Ruiz", Tom\nBrandt'
+    article.published = datetime.date(2026, 3, 20)
     article.save()
+    # An article without authors or a date: empty cells, in their places.
+    undated = Article.objects.create(title="Undated", body="Undated text.", fingerprint="u" * 64)
+    Label.objects.create(
+        span=Span.objects.create(article=undated, start=0, end=7, quote="Undated"),
+        reviewer=alice,
+        kind="verified_fact",
+    )
     for n, note in enumerate(HOSTILE_NOTES):
         start, end = 3 * n, 3 * n + 2
         span = Span.objects.create(
@@ -129,11 +140,22 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
         )
         for reviewer, kind in zip([alice, bob, carol], kinds, strict=True):
             Label.objects.create(span=span, reviewer=reviewer, kind=kind)
-    labels = exports.select_labels(article_ids=[article.id])
+    labels = exports.select_labels(article_ids=[article.id, undated.id])
     by_rows = b"".join(chunk.encode("utf-8") for chunk in csv_chunks(exports.export_rows(labels)))
     assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
-    consensus = {row[5]: row[10] for row in parse_csv(by_rows)[1:]}
+    rows = parse_csv(by_rows)[1:]
+    by_article = {row[C["article id"]]: row for row in rows}
+    assert by_article[str(article.id)][C["authors"] : C["published"] + 1] == [
+        '\'-Ana "Ruiz", Tom\nBrandt',
+        "2026-03-20",
+    ]
+    assert by_article[str(undated.id)][C["authors"] : C["published"] + 1] == ["", ""]
+    consensus = {
+        row[C["start"]]: row[C["span consensus"]]
+        for row in rows
+        if row[C["article id"]] == str(article.id)
+    }
     assert (consensus["0"], consensus["120"], consensus["130"]) == (
         "Disputed",
         "Official claim",

@@ -22,12 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _production_env(**extra: str) -> dict[str, str]:
     # Not DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process for Playwright.
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),  # 67 random characters
         ALLOWED_HOSTS="sourcemark.example.org",
+        SITE_URL="https://sourcemark.example.org",
     )
     env.update(extra)
     return env
@@ -59,6 +60,16 @@ def test_check_deploy_notices_a_weak_secret_key():
     )
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+@pytest.mark.slow  # a fresh Python process
+def test_check_deploy_says_site_url_is_unset():
+    # Web Annotation exports need it for their ids; without it they are refused.
+    env = _production_env()
+    del env["SITE_URL"]
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "annotations.E001" in result.stderr and "set SITE_URL" in result.stderr
 
 
 @pytest.mark.slow  # a fresh Python process

@@ -79,8 +79,11 @@ def test_body_cannot_change_once_it_has_spans(article, alice):
 def test_import_command_reads_txt_html_and_json_and_is_idempotent(db, tmp_path):
     (tmp_path / "a.txt").write_text("Title A\n\nBody of A.\n\nSecond paragraph.", encoding="utf-8")
     (tmp_path / "b.html").write_text(
-        "<html><head><title>Title B</title></head><body><p>Body &amp; B</p>"
-        "<script>evil()</script></body></html>",
+        "<html><head><title>Title B | The Site</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "<article><h1>Title B</h1><p>Body &amp; B: the council met on Monday night.</p>"
+        "<p>It voted to keep the library open on Sundays for another year.</p>"
+        "</article><script>evil()</script></body></html>",
         encoding="utf-8",
     )
     (tmp_path / "c.json").write_text(
@@ -96,7 +99,11 @@ def test_import_command_reads_txt_html_and_json_and_is_idempotent(db, tmp_path):
     articles = {a.title: a for a in Article.objects.all()}
     assert sorted(articles) == ["Title A", "Title B", "Title C"]
     assert articles["Title A"].body == "Body of A.\n\nSecond paragraph."
-    assert articles["Title B"].body == "Body & B"
+    assert articles["Title B"].body == (
+        "Body & B: the council met on Monday night.\n\n"
+        "It voted to keep the library open on Sundays for another year."
+    )
+    assert articles["Title B"].outlet == "The Site"
     assert articles["Title C"].outlet == "Wire"
     assert str(articles["Title C"].published) == "2022-11-25"
 
@@ -199,7 +206,7 @@ def test_import_refuses_deeply_nested_files_at_once(db, tmp_path):
     assert time.perf_counter() - started < 3
     assert "deep-body.json: The pasted HTML is nested more than 256 levels deep" in err
     assert "deep-json.json: the JSON is nested too deeply" in err
-    assert "deep.html: The pasted HTML is nested more than 256 levels deep" in err
+    assert "deep.html: The page's markup is nested more than 200 levels deep" in err
     assert refused is not None
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
 

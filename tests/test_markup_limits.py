@@ -110,6 +110,39 @@ def test_the_refusals_say_which_limit():
         check_markup("<br>" * 50_001)
     check_markup("<div>" * 250)
     check_markup("<br>" * 50_000)
+    with pytest.raises(MarkupTooComplex, match="more than 100 attributes") as refused:
+        check_markup("<div " + " ".join(f"a{i}" for i in range(101)) + ">", max_attributes=100)
+    assert (refused.value.limit, refused.value.maximum) == ("attributes", 100)
+
+
+ATTRIBUTES = " ".join(f"a{i}=v" for i in range(199))  # and a title: 200
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<div title=x {ATTRIBUTES}>",
+        f'<div title=">" {ATTRIBUTES}>',  # a ">" in a quoted value does not end the tag
+        f"<div title=x {ATTRIBUTES}",  # nor does the end of the page: libxml2 reads it all
+        f"<noscript><div title=x {ATTRIBUTES}></noscript>",  # libxml2 parses <noscript>
+    ],
+    ids=["tag", "quoted >", "unclosed", "noscript"],
+)
+def test_attributes_are_counted_only_when_a_limit_is_given(html):
+    check_markup(html)  # pasted HTML: the sanitiser gets it without attributes
+    with pytest.raises(MarkupTooComplex, match="more than 199 attributes"):
+        check_markup(html, max_attributes=199, noscript_is_text=False)
+    check_markup(html, max_attributes=200, noscript_is_text=False)
+
+
+def test_attributes_in_text_comments_and_scripts_are_not_counted():
+    for html in (
+        f"<script>'<div {ATTRIBUTES}>'</script>",
+        f"<!-- <div {ATTRIBUTES}> -->",
+        f"<noscript><div {ATTRIBUTES}></noscript>",  # text, as html5lib reads it
+        f"a &lt;div {ATTRIBUTES}&gt;",
+    ):
+        check_markup(html, max_attributes=10)
 
 
 def test_text_and_entities_pass_through_and_markup_in_text_stays_text():

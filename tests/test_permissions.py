@@ -11,15 +11,18 @@ matrix does not cover fails ``test_every_url_pattern_is_in_the_matrix``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from annotations.access import SESSION_ENDED
 from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
+from annotations.page_import import Preview
 from annotations.urls import urlpatterns
 
 ROLES = ("anonymous", "reader", "editor", "other_editor", "staff")
@@ -43,6 +46,9 @@ class Endpoint:
     data: dict[str, Any] = field(default_factory=dict)
     htmx: bool = False
     label: str = ""  # tells apart two rows of one pattern
+    files: dict[str, bytes] = field(
+        default_factory=dict
+    )  # uploaded as NAME.html (any name does for a file of labels)
 
     @property
     def id(self) -> str:
@@ -52,7 +58,24 @@ class Endpoint:
         return self.status[ROLES.index(role)]
 
 
+PAGE = (
+    b"<html><head><title>Ferry cancelled | Harbour Herald</title></head><body><article>"
+    b"<h1>Ferry cancelled</h1><p>The island ferry is cancelled for a third week, the "
+    b"operator said on Monday.</p><p>Repairs to its engine have taken longer than "
+    b"planned.</p></article></body></html>"
+)
 LABEL_FIELDS = {"start": "0", "end": "9", "quote": "Officials", "kind": "verified_fact"}
+# alice's label of the world, as a Web Annotation: importing it changes nothing.
+IMPORT_FILE = json.dumps(
+    {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "creator": {"type": "Person", "nickname": "alice"},
+        "body": {"type": "TextualBody", "purpose": "classifying", "value": "Official claim"},
+        "target": {"selector": {"type": "TextQuoteSelector", "exact": "Officials"}},
+    }
+).encode()
 CHANGE_FIELDS = {"kind": "unsourced_speculation", "note": "", "source_url": ""}
 
 MATRIX = [
@@ -65,6 +88,22 @@ MATRIX = [
         "/articles/new/",
         (302, 403, 302, 302, 302),
         data={"title": "Fresh", "body": "A fresh article."},
+    ),
+    # A new article from a web page: only editors create articles.
+    Endpoint(
+        "article_preview",
+        "POST",
+        "/articles/new/preview/",
+        (302, 403, 200, 200, 200),
+        data={"source": "page"},
+        files={"page": PAGE},
+    ),
+    Endpoint(
+        "article_create_from_page",
+        "POST",
+        "/articles/new/from-page/",
+        (302, 403, 302, 302, 302),
+        data={"title": "Ferry cancelled", "token": "{token}"},
     ),
     Endpoint("article_edit", "GET", "/articles/{article}/edit/", (302, 403, 200, 200, 200)),
     Endpoint(
@@ -150,6 +189,22 @@ MATRIX = [
     Endpoint(
         "article_labels_csv", "GET", "/articles/{article}/labels.csv", (302, 200, 200, 200, 200)
     ),
+    # Web Annotations: every logged-in user reads them, as the CSV; editors import them.
+    Endpoint(
+        "article_annotations",
+        "GET",
+        "/articles/{article}/annotations.jsonld",
+        (302, 200, 200, 200, 200),
+    ),
+    Endpoint(
+        "annotations_import",
+        "POST",
+        "/articles/{article}/annotations/import/",
+        (302, 403, 200, 200, 200),
+        files={"file": IMPORT_FILE},
+    ),
+    # The label vocabulary names the labels, holds no one's data: public.
+    Endpoint("label_scheme", "GET", "/vocab/labels", (200, 200, 200, 200, 200)),
     Endpoint("admin:index", "GET", "/admin/", (302, 302, 302, 302, 200)),
     Endpoint(
         "admin:annotations_article_changelist",
@@ -187,6 +242,14 @@ MATRIX = [
         label="CSV action",
     ),
     Endpoint(
+        "admin:annotations_article_changelist",
+        "POST",
+        "/admin/annotations/article/",
+        (302, 302, 302, 302, 200),
+        data={"action": "export_labels_jsonld", "_selected_action": "{article}"},
+        label="Web Annotation action",
+    ),
+    Endpoint(
         "admin:annotations_label_changelist",
         "GET",
         "/admin/annotations/label/",
@@ -203,7 +266,14 @@ def world(article, alice):
     label = label_span(
         article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
     )
-    return {"article": article.id, "span": label.span_id, "label": label.id, "body": article.body}
+    token = Preview(("A preview's text, signed by the server.",), (), "the file x.html").token()
+    return {
+        "article": article.id,
+        "span": label.span_id,
+        "label": label.id,
+        "body": article.body,
+        "token": token,
+    }
 
 
 def _client(request, role: str) -> Client:
@@ -212,7 +282,9 @@ def _client(request, role: str) -> Client:
 
 def _call(client: Client, endpoint: Endpoint, world: dict[str, Any]):
     url = endpoint.url.format(**world)
-    data = {key: str(value).format(**world) for key, value in endpoint.data.items()}
+    data: dict[str, Any] = {key: str(value).format(**world) for key, value in endpoint.data.items()}
+    for name, content in endpoint.files.items():
+        data[name] = SimpleUploadedFile(f"{name}.html", content, "text/html")
     headers = HX if endpoint.htmx else {}
     if endpoint.method == "GET":
         return client.get(url, **headers)
@@ -276,11 +348,13 @@ def test_denies_writes_without_a_csrf_token(world, alice, staff, endpoint):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "endpoint",
-    [e for e in MATRIX if not e.name.startswith("admin:")],
-    ids=[e.id for e in MATRIX if not e.name.startswith("admin:")],
-)
+# The app's views that need a login (the label vocabulary is public).
+LOGGED_IN_VIEWS = [
+    e for e in MATRIX if not e.name.startswith("admin:") and e.expected("anonymous") != 200
+]
+
+
+@pytest.mark.parametrize("endpoint", LOGGED_IN_VIEWS, ids=[e.id for e in LOGGED_IN_VIEWS])
 def test_every_view_tells_htmx_that_the_session_ended(client, world, endpoint):
     # Never the login page swapped into the page: a status and a sentence its script shows.
     response = _call(client, replace(endpoint, htmx=True), world)
@@ -294,7 +368,14 @@ def test_every_url_pattern_is_in_the_matrix():
     named = {pattern.name for pattern in urlpatterns}
     assert named <= covered, f"not in the permission matrix: {sorted(map(str, named - covered))}"
     # And every write pattern is checked for CSRF too.
-    assert {e.name for e in WRITES} >= {"article_create", "article_edit", "label_create"}
+    assert {e.name for e in WRITES} >= {
+        "article_create",
+        "article_edit",
+        "label_create",
+        "annotations_import",
+        "article_preview",
+        "article_create_from_page",
+    }
 
 
 def test_a_reader_is_told_why_a_write_is_refused(carol_client, world):

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
+from annotations.forms import ImportForm
 from annotations.graphemes import snap
 from annotations.highlights import article_highlights, changed, load_spans, span_items_html
 from annotations.kinds import CATEGORIES, KINDS, NAMES
@@ -61,7 +62,9 @@ def render_article_page(
 ) -> HttpResponse:
     """The whole page: highlighted body, side list, toolbar, and the panel when one is open."""
     highlights = article_highlights(article, every_item=every_item)
-    context = _context(request, article, highlights=highlights, panel=panel, error=error)
+    context = _context(
+        request, article, highlights=highlights, panel=panel, error=error, import_form=ImportForm()
+    )
     return render(request, TEMPLATE, context, status=status)
 
 

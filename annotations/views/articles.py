@@ -1,4 +1,9 @@
-"""The article list, and creating or editing an article (the article page is ``annotate``'s)."""
+"""The article list, and creating or editing an article (the article page is ``annotate``'s).
+
+A new article is typed or pasted (``article_create``), or starts from a web
+page: a saved file or an address, previewed (``article_preview``) and saved
+as previewed (``article_create_from_page``; see ``annotations.page_import``).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,19 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import ingest
+from annotations import ingest, page_import
 from annotations.access import editor_required, get_article, is_editor
-from annotations.forms import ArticleForm
+from annotations.forms import ArticleDetailsForm, ArticleForm, ArticleFromPageForm, PageSourceForm
 from annotations.labelling import lock_article
 from annotations.models import Article, Label
+from annotations.page_import import Preview, PreviewExpired
 from annotations.views import HtmxHttpRequest
+from annotations.views.site import refusal
+from annotations.webpages.extract import PageRefused
+from annotations.webpages.fetch import FetchRefused
+from newsroom.uploads import was_too_large
 
 ARTICLES_PER_PAGE = 25
 
@@ -47,14 +57,26 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "annotations/article_list.html", context)
 
 
-def _store(form: ArticleForm) -> bool:
+def _store(form: ArticleDetailsForm) -> bool:
     """Save a valid form; False, with the reason on the form, when the text arrived meanwhile."""
     try:
         ingest.store(form.save(commit=False))
     except ValidationError as error:
-        form.add_error("body", error)
+        form.add_error("body" if "body" in form.fields else None, error)
         return False
     return True
+
+
+def _saved(request: HtmxHttpRequest, article: Article) -> HttpResponse:
+    messages.success(request, f"Saved “{article.title}”. Select text to label it.")
+    return redirect("article_detail", article_id=article.id)
+
+
+def _new_article_page(
+    request: HtmxHttpRequest, form: ArticleForm, source: PageSourceForm, status: int
+) -> HttpResponse:
+    context = {"form": form, "source": source}
+    return render(request, "annotations/article_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,11 +86,58 @@ def article_create(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         if _store(form):
-            article = form.instance
-            messages.success(request, f"Saved “{article.title}”. Select text to label it.")
-            return redirect("article_detail", article_id=article.id)
+            return _saved(request, form.instance)
     status = 400 if request.method == "POST" else 200
-    return render(request, "annotations/article_form.html", {"form": form}, status=status)
+    return _new_article_page(request, form, PageSourceForm(), status)
+
+
+@require_POST
+@editor_required
+def article_preview(request: HtmxHttpRequest) -> HttpResponse:
+    """A saved page or a web address, extracted and shown with its details to correct."""
+    source = PageSourceForm(request.POST, request.FILES, too_large=was_too_large(request, "page"))
+    if not source.is_valid():
+        return _new_article_page(request, ArticleForm(), source, status=400)
+    try:
+        page, origin = source.extract()
+        ingest.canonical_body(page.body)  # the limits Save applies, said now
+    except (PageRefused, FetchRefused, ValidationError) as refused:
+        # The reason, for the editor, beside the field it is about (escaped like any text).
+        reason = refused.messages if isinstance(refused, ValidationError) else str(refused)
+        source.add_error("page" if source.source == "page" else "address", reason)
+        return _new_article_page(request, ArticleForm(), source, status=400)
+    preview = Preview.of(page, origin)
+    details = {**page_import.initial_details(page), "token": preview.token()}
+    form = ArticleFromPageForm(
+        initial=details, preview=preview, same_address=page_import.stored_at(page.url)
+    )
+    return _preview_page(request, form, status=200, same_text=page_import.same_text(page.body))
+
+
+@require_POST
+@editor_required
+def article_create_from_page(request: HtmxHttpRequest) -> HttpResponse:
+    """Save a preview: its details as corrected, its text exactly as it was shown."""
+    try:
+        preview = Preview.from_token(request.POST.get("token", ""))
+    except PreviewExpired as expired:
+        return refusal(request, " ".join(expired.messages), status=400)
+    form = ArticleFromPageForm(request.POST, preview=preview)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        if _store(form):
+            return _saved(request, form.instance)
+    return _preview_page(request, form, status=400)
+
+
+def _preview_page(
+    request: HtmxHttpRequest,
+    form: ArticleFromPageForm,
+    status: int,
+    same_text: page_import.StoredAt | None = None,
+) -> HttpResponse:
+    context = {"form": form, "preview": form.preview, "same_text": same_text}
+    return render(request, "annotations/article_preview.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
