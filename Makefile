@@ -43,11 +43,12 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m bench.run $(BENCH_ARGS)
 
-# Load test (bench/RESULTS.md, "Load test"): gunicorn + PostgreSQL, 50 editors for 60 s.
-# It creates the database if missing and only touches its own loadtest-* accounts.
+# Load test (bench/RESULTS.md, "Load test"): Locust drives 50 editors for 60 s against
+# gunicorn + PostgreSQL. It creates the database if missing and only touches its own
+# loadtest-* accounts. Options (python -m bench.loadtest --help) go in LOADTEST_ARGS.
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sm_loadtest
 loadtest: $(VENV)/.installed
-	$(PY) bench/loadtest.py --database-url $(LOADTEST_DATABASE_URL) $(LOADTEST_ARGS)
+	$(PY) -m bench.loadtest --database-url $(LOADTEST_DATABASE_URL) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

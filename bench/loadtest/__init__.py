@@ -1,0 +1,3 @@
+"""The load test: ``make loadtest`` (see run.py; the scenario is locustfile.py)."""
+
+from __future__ import annotations

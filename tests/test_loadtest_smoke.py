@@ -1,0 +1,91 @@
+"""The load test at a tiny size, so it cannot rot: Locust runs the locustfile
+against a live server, and the ledger check passes on that run and fails on a
+lost and on a phantom label.
+
+No timing is asserted (speed is measured by ``make loadtest``). SQLite shares
+one connection between the live server's threads, so it gets one editor; on
+PostgreSQL three editors race on the hot phrases.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from annotations.ingest import ArticleData, save_article
+from annotations.labelling import label_span
+from annotations.models import EDITORS_GROUP, Article, Label
+from bench.loadtest import ledger, run, scenario
+from bench.loadtest.scenario import words_by_paragraph
+from tests.conftest import SAMPLE_BODY
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+SECOND_BODY = (
+    "The ministry said the bridge would reopen in May.\n\n"
+    "Residents doubted it; one engineer called the date optimistic."
+)
+
+
+@pytest.fixture
+def plan(transactional_db) -> dict:
+    # The flush after every transactional test empties the migration's Editors group.
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+    articles = [
+        save_article(ArticleData(title=title, body=body))[0]
+        for title, body in [("Reservists", SAMPLE_BODY), ("Bridge", SECOND_BODY)]
+    ]
+    usernames = run.reset_editors(3 if connection.vendor == "postgresql" else 1)
+    return run.build_plan([{"id": a.id, "body": a.body} for a in articles], usernames, seed=6)
+
+
+def test_a_short_run_passes_and_the_check_catches_a_lost_and_a_phantom_label(
+    live_server, tmp_path, plan
+):
+    outcome = run.run_locust(
+        plan,
+        [live_server.url],
+        tmp_path,
+        users=len(plan["usernames"]),
+        spawn_rate=10,
+        # Quick editors, still under the server's write throttle (60 a minute).
+        options=scenario.defaults(duration=4, think=(0.05, 0.15), writes_per_minute=60),
+    )
+    load, acknowledged = outcome["load"], outcome["ledger"]
+
+    assert load["overall"]["errors"] == 0, load["error_examples"]
+    assert load["overall"]["requests"] > 0
+    assert load["by_action"]["log in"]["requests"] == len(plan["usernames"])
+    assert load["by_action"]["label"]["requests"] > 0
+    clean = ledger.check(acknowledged, run.stored())
+    assert ledger.passed(clean), clean
+    assert clean["acknowledged_labels"] > 0
+    assert clean["audit_rows"] > 0
+
+    # Lose an acknowledged label, and store one that nobody acknowledged.
+    article_id, start, end, username = next(iter(acknowledged.labels))
+    Label.objects.filter(
+        span__article_id=article_id, span__start=start, span__end=end, reviewer__username=username
+    ).delete()
+    article = next(a for a in plan["articles"] if a["id"] == article_id)
+    start, end = next(
+        (s, e)
+        for paragraph in words_by_paragraph(article["body"])
+        for s, e in paragraph
+        if (article_id, s, e, username) not in acknowledged.labels
+    )
+    label_span(
+        article=Article.objects.get(id=article_id),
+        reviewer=User.objects.get(username=username),
+        start=start,
+        end=end,
+        quote=article["body"][start:end],
+        kind="verified_fact",
+    )
+
+    broken = ledger.check(acknowledged, run.stored())
+    assert (broken["lost"], broken["phantom"]) == (1, 1)
+    assert broken["phantom_examples"] == [[article_id, start, end, username]]
+    assert broken["audit_rows"] != broken["audit_rows_expected"]
+    assert not ledger.passed(broken)
