@@ -229,10 +229,10 @@ def test_a_correction_racing_label_writes_never_leaves_a_span_at_stale_offsets(a
                 f"/articles/{a.id}/edit/",
                 {"title": a.title, "body": f"Update {n}: a paragraph first.\n\n{a.body}"},
             ),
-            lambda a=article: labeller.post(
+            lambda a=article, label=label: labeller.post(
                 f"/articles/{a.id}/labels/", {**label, "kind": "verified_fact"}, **HX
             ),
-            lambda a=article: labeller.post(
+            lambda a=article, label=label: labeller.post(
                 f"/articles/{a.id}/labels/", {**label, "kind": "official_claim"}, **HX
             ),
         )
@@ -246,9 +246,7 @@ def test_a_correction_racing_label_writes_never_leaves_a_span_at_stale_offsets(a
     _assert_every_span_matches_its_body()
 
 
-def test_a_label_sent_while_a_correction_re_anchors_waits_and_is_refused(
-    alice, bob, monkeypatch
-):
+def test_a_label_sent_while_a_correction_re_anchors_waits_and_is_refused(alice, bob, monkeypatch):
     """The worst order, forced: the edit holds the lock, mid-way through re-anchoring,
     when the label arrives; the label waits for it and finds a newer revision."""
     article = _fresh_article(0, alice)

@@ -115,9 +115,7 @@ MATRIX = [
     ),
     # Corrections: anyone may read the revisions; editors re-attach or dismiss orphans
     # (any editor: an orphan is the article's work, not one reviewer's label).
-    Endpoint(
-        "revision_list", "GET", "/articles/{article}/revisions/", (302, 200, 200, 200, 200)
-    ),
+    Endpoint("revision_list", "GET", "/articles/{article}/revisions/", (302, 200, 200, 200, 200)),
     Endpoint(
         "orphan_reattach",
         "POST",
