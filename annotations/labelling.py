@@ -419,8 +419,9 @@ def revise_body(
     (``ArticleRevision``), re-anchors every placed span
     (``annotations.corrections.reanchor``) and stores where each is now, with
     its ``anchor`` state; a span whose text is gone is orphaned (no offsets)
-    and keeps its labels. Each span moved, edited or orphaned gets an
-    ``AnchorChange`` with its old offsets and quote. The article's body,
+    and keeps its labels. Each span edited or orphaned gets an
+    ``AnchorChange`` with its old offsets and quote (a moved span's text is
+    the same; the revision keeps the old body its old offsets point into). The article's body,
     fingerprint and ``body_revision`` are saved; its other fields are the
     caller's. Queries: a constant number plus one UPDATE per ``_MOVE_BATCH``
     spans that changed, whatever else the article holds. Returns None (and
@@ -459,7 +460,8 @@ def revise_body(
                 state == span.anchor
             ):
                 continue
-            if placed.status is not Status.UNCHANGED:
+            # The old text, where the text changed or is gone (a moved span's is its own).
+            if placed.status in (Status.EDITED, Status.ORPHANED):
                 history.append(
                     AnchorChange(
                         span_id=span.pk,
