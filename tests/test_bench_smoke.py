@@ -96,7 +96,7 @@ def test_harness_measures_every_view(tiny):
     # The labelling runs clean up after themselves: the dataset is unchanged.
     assert Label.objects.count() == tiny.labels
     assert not Span.objects.filter(start__isnull=True).exists()  # corrections rolled back
-    assert "200 spans move" in figures["correction"]["note"]
+    assert "of the 200 spans move" in figures["correction"]["note"]
     assert {count["view"] for count in results["queries"]} >= {
         "Article page with 5,000 spans (server)",
         "CSV export (all labels)",
