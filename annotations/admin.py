@@ -36,7 +36,7 @@ from annotations import ingest, interop_export
 from annotations.access import can_export_labels
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.forms import ArticleForm
-from annotations.labelling import Gone, lock_article
+from annotations.labelling import Gone, lock_article, revise_body
 from annotations.models import Article, Label, Span
 
 QUOTE_PREVIEW_CHARS = 80
@@ -97,7 +97,7 @@ class SpanInline(admin.TabularInline[Span, Article]):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
-    # The app's form: canonical text, duplicate check, body locked once highlighted.
+    # The app's form: canonical text, duplicate check; a new body is a revision (save_model).
     form = ArticleForm
     list_display = [
         "title",
@@ -146,6 +146,10 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if not change and request.user.is_authenticated:  # the admin is for staff only
             obj.created_by = request.user
+        if change and "body" in form.changed_data:
+            # A correction, as the app's edit form makes it: a revision, spans re-anchored.
+            new_body, obj.body = obj.body, form.initial["body"]
+            revise_body(obj, new_body, editor=request.user, reason="edited in the admin")
         ingest.store(obj)  # the same text saved meanwhile: the duplicate answer, not a 500
 
     def changeform_view(

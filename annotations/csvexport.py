@@ -65,8 +65,9 @@ class Row(NamedTuple):
     authors: str
     published: str | datetime.date | None
     span_id: int
-    start: int
-    end: int
+    start: int | None
+    end: int | None
+    anchor: str
     quote: str
     label: str
     label_code: str
@@ -88,6 +89,7 @@ HEADINGS: dict[str, str] = {
     "span_id": "span id",
     "start": "start",
     "end": "end",
+    "anchor": "anchor",
     "quote": "quote",
     "label": "label",
     "label_code": "label code",

@@ -138,8 +138,10 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         _text("a.byline"),
         ISO_DATE.format("a.published"),
         "l.span_id::text",
-        "s.start::text",
-        's."end"::text',
+        # An orphan has no offsets: empty cells (concat_ws would drop a NULL's column).
+        "coalesce(s.start::text, '')",
+        """coalesce(s."end"::text, '')""",
+        "s.anchor",
         _text("s.quote"),
         _name("l.kind"),
         "l.kind",
@@ -158,6 +160,7 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         f"JOIN auth_user u ON u.id = l.reviewer_id "
         f"WHERE l.id IN ({selected}) "
         # Partitioned by the output order's leading columns: one sort serves both.
+        # Orphans (NULL offsets) come last in each article, PostgreSQL's default.
         'WINDOW spans AS (PARTITION BY s.article_id, s.start, s."end", l.span_id) '
         'ORDER BY s.article_id, s.start, s."end", l.span_id, l.id'
     )

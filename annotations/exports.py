@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import StreamingHttpResponse
 
 from annotations.balance import consensus, consensus_of_counts
@@ -39,8 +39,9 @@ class _Label(NamedTuple):
     authors: str
     published: str | datetime.date | None
     span_id: int
-    start: int
-    end: int
+    start: int | None  # None, and end too, for an orphan (``Span.anchor``)
+    end: int | None
+    anchor: str
     quote: str
     kind: str
     reviewer: str
@@ -50,9 +51,9 @@ class _Label(NamedTuple):
     updated: str | datetime.datetime
 
     @property
-    def span_key(self) -> tuple[int, int, int, int]:
+    def span_key(self) -> tuple[Any, ...]:
         """The span's key, as ``_ORDER`` sorts it."""
-        return (self.article_id, self.start, self.end, self.span_id)
+        return _key((self.article_id, self.start, self.end, self.span_id))
 
     def row(self, span_consensus: str) -> Row:
         """The label as a row of the file: its kind named, and its span's consensus."""
@@ -67,6 +68,7 @@ class _Label(NamedTuple):
             span_id,
             start,
             end,
+            anchor,
             quote,
             kind,
             reviewer,
@@ -85,6 +87,7 @@ class _Label(NamedTuple):
             span_id,
             start,
             end,
+            anchor,
             quote,
             NAMES.get(kind, kind),
             kind,
@@ -109,6 +112,7 @@ _LOOKUPS = (
     "span_id",
     "span__start",
     "span__end",
+    "span__anchor",
     "span__quote",
     "kind",
     "reviewer__username",
@@ -117,8 +121,22 @@ _LOOKUPS = (
     *_TIMES,
 )
 # A span's key: the export's order, and the leading columns of _span_kind_counts' rows.
-_ORDER = ("span__article_id", "span__start", "span__end", "span_id")
-_KEY = len(_ORDER)
+_KEY_FIELDS = ("span__article_id", "span__start", "span__end", "span_id")
+# Orphans (no start, no end) last in each article, on every database (PostgreSQL's
+# default; SQLite's is first), as annotations.csvsql orders them.
+_ORDER = (
+    "span__article_id",
+    F("span__start").asc(nulls_last=True),
+    F("span__end").asc(nulls_last=True),
+    "span_id",
+)
+_KEY = len(_KEY_FIELDS)
+
+
+def _key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A span key as Python compares it in ``_ORDER``'s order: offsets of None last."""
+    article_id, start, end, span_id = key
+    return (article_id, start is None, start or 0, end is None, end or 0, span_id)
 
 
 def _consensus_name(agreed: str | None) -> str:
@@ -158,7 +176,7 @@ def _span_kind_counts(labels: QuerySet[Label]) -> Iterator[tuple[Any, ...]]:
     return (
         Label.objects.filter(span_id__in=spans)
         .order_by()
-        .values_list(*_ORDER)
+        .values_list(*_KEY_FIELDS)
         .annotate(**{kind: Count("id", filter=Q(kind=kind)) for kind in KINDS})
         .order_by(*_ORDER)
         .iterator(chunk_size=CHUNK_SIZE)
@@ -195,10 +213,10 @@ def export_rows(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterat
             last_span = label.span_id
             span_key = label.span_key
             # The two queries are not one snapshot: skip spans labelled in between.
-            while pending is not None and pending[:_KEY] < span_key:
+            while pending is not None and _key(pending[:_KEY]) < span_key:
                 pending = next(counts, None)
             span_consensus = ""
-            if pending is not None and pending[:_KEY] == span_key:
+            if pending is not None and _key(pending[:_KEY]) == span_key:
                 span_consensus = _consensus_name(consensus_of_counts(pending[_KEY:]))
                 pending = next(counts, None)
         yield label.row(span_consensus)

@@ -73,7 +73,7 @@ def balances(articles: Iterable[Cached]) -> dict[int, Balance]:
 def _compute(articles: dict[int, Cached]) -> dict[int, Balance]:
     """Balances from the labels: one GROUP BY on the span, a count per kind, as plain rows."""
     rows = (
-        Span.objects.filter(article_id__in=list(articles))
+        Span.objects.filter(article_id__in=list(articles), start__isnull=False)  # not orphans
         .order_by()
         .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
         .values_list("article_id", "start", "end", *KINDS)

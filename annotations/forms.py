@@ -6,8 +6,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
-from annotations import ingest, page_import
+from annotations import ingest, labelling, page_import
 from annotations.models import BODY_MAX_CHARS, URL_MAX_LENGTH, Article
 from annotations.page_import import Preview, StoredAt
 from annotations.webpages.extract import ExtractedPage
@@ -72,12 +73,51 @@ class ArticleForm(ArticleDetailsForm):
         if self.instance._state.adding:
             # Not a form field: the new article's fingerprint goes on it directly.
             self.instance.fingerprint = ingest.fingerprint(body)
-        else:
-            try:
-                ingest.set_body(self.instance, body)
-            except ingest.ArticleLocked as error:
-                raise ValidationError(error.messages, code="locked") from None
         return body
+
+
+class ArticleEditForm(ArticleForm):
+    """Edit an article: its details, and its body at any time (a correction).
+
+    A changed body is saved as a new revision (``labelling.revise_body``): the
+    old body is kept and every highlight follows its text. Bind it to the
+    article locked (``labelling.lock_article``) in the transaction that saves.
+    """
+
+    reason = forms.CharField(
+        label="Reason for changing the text",
+        required=False,
+        max_length=200,
+        help_text="Kept with the revision when the text changed: “correction”, “update”, "
+        "or a few words.",
+    )
+
+    class Meta(ArticleForm.Meta):
+        fields = ["title", "body", "reason", "outlet", "url", "byline", "published"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored_body = self.instance.body
+
+    def save_edit(self, editor: Any) -> bool:
+        """Save a valid form: a new revision when the text changed, and the details.
+
+        All or nothing; False, with the reason on the form, when another article
+        has this text (stored meanwhile).
+        """
+        new_body = self.instance.body
+        self.instance.body = self.stored_body  # as stored: revise_body compares with it
+        try:
+            with transaction.atomic():
+                labelling.revise_body(
+                    self.instance, new_body, editor=editor, reason=self.cleaned_data["reason"]
+                )
+                ingest.store(self.instance)
+        except ValidationError as error:
+            self.instance.body = new_body
+            self.add_error("body", error)
+            return False
+        return True
 
 
 class PageSourceForm(forms.Form):

@@ -100,6 +100,7 @@ def changed(
     gone). Three queries, however many spans the article has.
     """
     ranges = paragraph_ranges(article.body)
+    assert span.start is not None and span.end is not None  # a write's span has its place
     affected = touching(ranges, span.start, span.end)
     within = (ranges[affected[0]][0], ranges[affected[-1]][1])
     spans = load_spans(article, within)
@@ -122,7 +123,7 @@ def changed(
     return Changed(
         paragraphs_html=mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
         item_html=mark_safe(item),
-        span_count=Span.objects.filter(article=article).count(),
+        span_count=Span.objects.filter(article=article, start__isnull=False).count(),
     )
 
 
@@ -133,7 +134,7 @@ def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[
     One row per span with a count per kind (GROUP BY in the database), not a
     row per label: half the rows for two reviewers, and no Counter per span.
     """
-    queryset = Span.objects.filter(article=article)
+    queryset = Span.objects.filter(article=article, start__isnull=False)  # orphans have no place
     if within is not None:
         queryset = queryset.filter(start__lt=within[1], end__gt=within[0])
     rows = (

@@ -20,10 +20,6 @@ from annotations.text import canonicalize
 from annotations.webpages.extract import ExtractedPage, extract_page
 
 
-class ArticleLocked(ValidationError):
-    """The body of an article with spans cannot change: the spans point into it."""
-
-
 def fingerprint(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
@@ -108,25 +104,6 @@ def save_article(data: ArticleData, *, created_by: Any = None) -> tuple[Article,
         # Another process saved the same text a moment ago.
         return Article.objects.get(fingerprint=digest), False
     return article, True
-
-
-def set_body(article: Article, raw: str) -> None:
-    """Replace an article's body, refusing once spans point into it.
-
-    ``article`` must be locked (``labelling.lock_article``) in the transaction
-    that saves it, so that no label arrives between this check and the save.
-    """
-    body = canonical_body(raw)
-    if body == article.body:
-        return
-    if article.spans.exists():
-        raise ArticleLocked(
-            "The text cannot be changed: reviewers have already highlighted it, and "
-            "their highlights point into this exact text. Title and details can still change.",
-            code="locked",
-        )
-    article.body = body
-    article.fingerprint = fingerprint(body)
 
 
 SUFFIXES = (".txt", ".html", ".htm", ".json")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core import checks
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Concat, Trim
 from django.http import StreamingHttpResponse
 
@@ -54,7 +54,14 @@ _LOOKUPS = (
     "article__url",
 )
 # Reading order, as the CSV export has it; labels of one span by id.
-_ORDER = ("article_id", "span__start", "span__end", "span_id", "id")
+# Orphans (no offsets) last in each article, on every database.
+_ORDER = (
+    "article_id",
+    F("span__start").asc(nulls_last=True),
+    F("span__end").asc(nulls_last=True),
+    "span_id",
+    "id",
+)
 
 
 class NoSiteUrl(Exception):

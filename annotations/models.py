@@ -74,6 +74,11 @@ class Article(models.Model):
     # Bumped by every label write (annotations.labelling): cached figures
     # (ArticleFigures) computed at an older revision are stale.
     labels_revision = models.PositiveIntegerField(default=0, editable=False)
+    # The body's revision: 1 as created, bumped by every correction
+    # (labelling.revise_body; ArticleRevision keeps each older body). A label
+    # write says which revision its offsets are into, and one into an older
+    # body is refused rather than written at stale offsets.
+    body_revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -123,11 +128,63 @@ class ArticleFigures(models.Model):
         return f"Figures of article {self.article_id} at revision {self.revision}"
 
 
+class ArticleRevision(models.Model):
+    """One correction of an article's body: the body as it was before, who changed it and why.
+
+    Revision ``number`` is the body that replaced ``old_body`` (the article's
+    ``body_revision`` once saved); revision 1, the body as created, has no row.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    old_body = models.TextField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            # Also the index for "this article's revisions, newest first".
+            models.UniqueConstraint(
+                fields=["article", "number"], name="%(app_label)s_%(class)s_one_per_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of article {self.article_id}"
+
+
+class AnchorState(models.TextChoices):
+    """How a span stands after the article's latest correction (annotations.corrections)."""
+
+    UNCHANGED = "unchanged", "unchanged"
+    MOVED = "moved", "moved"
+    EDITED = "edited", "edited"
+    ORPHANED = "orphaned", "needs attention"
+    REATTACHED = "reattached", "re-attached"
+    DISMISSED = "dismissed", "dismissed"
+
+
+# Spans with a place in the body: an orphan (orphaned or dismissed) has none.
+PLACED = Q(start__isnull=False)
+
+
 class Span(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans")
-    start = models.PositiveIntegerField(help_text="Code point offset into the body (inclusive).")
-    end = models.PositiveIntegerField(help_text="Code point offset into the body (exclusive).")
-    quote = models.TextField(help_text="Exactly body[start:end].")
+    # Both None for an orphan: a correction removed its text (``anchor`` says so).
+    start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Code point offset into the body (inclusive)."
+    )
+    end = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Code point offset into the body (exclusive)."
+    )
+    quote = models.TextField(help_text="Exactly body[start:end]; an orphan's last text.")
+    anchor = models.CharField(
+        max_length=16, choices=AnchorState.choices, default=AnchorState.UNCHANGED
+    )
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
@@ -144,8 +201,15 @@ class Span(models.Model):
         ordering = ["article", "start", "-end"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start__gte=0) & Q(start__lt=F("end")),
+                condition=(Q(start__gte=0) & Q(start__lt=F("end")))
+                | (Q(start__isnull=True) & Q(end__isnull=True)),
                 name="%(app_label)s_%(class)s_start_before_end",
+            ),
+            # An orphan has no place, and a placed span is never called one.
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, anchor__in=["orphaned", "dismissed"])
+                | (Q(start__isnull=False) & ~Q(anchor__in=["orphaned", "dismissed"])),
+                name="%(app_label)s_%(class)s_orphan_unplaced",
             ),
             # Also the index for "this article's spans in reading order".
             models.UniqueConstraint(
@@ -154,7 +218,36 @@ class Span(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.start is None:
+            return f"{self.quote[:60]} ({self.get_anchor_display()})"
         return f"{self.quote[:60]} ({self.start}–{self.end})"
+
+
+class AnchorChange(models.Model):
+    """A span's history of places: each correction that moved, edited or orphaned it,
+    and each re-attachment or dismissal by hand, with the text it had before."""
+
+    span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="anchor_changes")
+    # The correction that did it; None for a re-attachment or dismissal by hand.
+    revision = models.ForeignKey(
+        ArticleRevision, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    anchor = models.CharField(max_length=16, choices=AnchorState.choices)
+    old_start = models.PositiveIntegerField(null=True, blank=True)
+    old_end = models.PositiveIntegerField(null=True, blank=True)
+    old_quote = models.TextField()
+    # Why an orphan has no place, in a sentence (corrections.Placement.reason).
+    reason = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["span", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Span {self.span_id} {self.anchor}"
 
 
 class LabelQuerySet(models.QuerySet["Label"]):

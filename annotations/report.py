@@ -155,7 +155,8 @@ def _report_spans(article: Article) -> list[ReportSpan]:
     rows = (
         # Both sides filtered by article, so PostgreSQL reads two index ranges
         # instead of hashing every span in the database.
-        Label.objects.filter(article=article, span__article=article)
+        # Orphans (no offsets) are listed apart (annotations.attention), not counted here.
+        Label.objects.filter(article=article, span__article=article, span__start__isnull=False)
         .order_by("span__start", "-span__end", "span_id", "reviewer__username")
         .values_list("span_id", "span__start", "span__end", "reviewer__username", "kind")
     )
@@ -163,6 +164,7 @@ def _report_spans(article: Article) -> list[ReportSpan]:
     for span_id, start, end, reviewer, kind in rows:
         span = spans.get(span_id)
         if span is None:
+            assert start is not None and end is not None  # orphans are filtered out above
             span = spans[span_id] = ReportSpan(span_id, start, end)
         span.labels.append(ReportLabel(reviewer, kind))
     for span in spans.values():

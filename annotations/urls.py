@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import annotate, articles, interop, reports
+from annotations.views import annotate, articles, corrections, interop, reports
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -15,6 +15,17 @@ urlpatterns = [
     ),
     path("articles/<int:article_id>/", annotate.article_detail, name="article_detail"),
     path("articles/<int:article_id>/edit/", articles.article_edit, name="article_edit"),
+    path("articles/<int:article_id>/revisions/", corrections.revision_list, name="revision_list"),
+    path(
+        "articles/<int:article_id>/orphans/reattach/",
+        corrections.orphan_reattach,
+        name="orphan_reattach",
+    ),
+    path(
+        "articles/<int:article_id>/orphans/<int:span_id>/dismiss/",
+        corrections.orphan_dismiss,
+        name="orphan_dismiss",
+    ),
     path("articles/<int:article_id>/labels/", annotate.label_create, name="label_create"),
     path(
         "articles/<int:article_id>/labels/<int:label_id>/",

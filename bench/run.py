@@ -35,10 +35,11 @@ def measure(
 ) -> dict:
     """Every figure of issue 7 on the dataset ``data`` in the current database."""
     from annotations.models import Label
-    from bench import export, pages, webannotation
+    from bench import correction, export, pages, webannotation
     from bench.pages import Unavailable
 
     figures, counts = pages.server_figures(data, runs)
+    figures.append(correction.figure(data, runs))
     notes: list[str] = []
     if browser:
         try:

@@ -20,6 +20,7 @@ HEADER = [
     "span id",
     "start",
     "end",
+    "anchor",
     "quote",
     "label",
     "label code",

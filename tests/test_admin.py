@@ -321,13 +321,13 @@ def test_admin_adds_articles_through_the_apps_form(staff_client, staff):
     assert len(article.fingerprint) == 64
 
 
-def test_admin_cannot_change_a_highlighted_body(staff_client, article, alice):
+def test_admin_body_change_is_a_revision_and_highlights_follow(staff_client, article, alice):
     label_quote(article, alice, "Officials", "official_claim")
     response = staff_client.post(
         f"/admin/annotations/article/{article.id}/change/",
         {
             "title": article.title,
-            "body": "A different text",
+            "body": "Update: " + article.body,
             "outlet": article.outlet,
             "url": "",
             "byline": "",
@@ -338,7 +338,8 @@ def test_admin_cannot_change_a_highlighted_body(staff_client, article, alice):
             "spans-0-article": str(article.id),
         },
     )
-    assert response.status_code == 200
-    assert "The text cannot be changed" in response.content.decode()
+    assert response.status_code == 302
     article.refresh_from_db()
-    assert article.body.startswith("Officials say")
+    span = article.spans.get()
+    assert (article.body_revision, span.start, span.end, span.anchor) == (2, 8, 17, "moved")
+    assert article.revisions.get().reason == "edited in the admin"

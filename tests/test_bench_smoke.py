@@ -85,6 +85,7 @@ def test_harness_measures_every_view(tiny):
     expected.add("overview_cold")
     expected.add("export_rate")
     expected.add("webannotation_rate")
+    expected.add("correction")  # issue 14: the long article corrected, rolled back
     if connection.vendor == "postgresql":
         expected |= {"copy_rate", "copy_ratio"}
     assert set(figures) == expected
@@ -94,6 +95,8 @@ def test_harness_measures_every_view(tiny):
     assert figures["export_rate"]["extra"]["rows"] == Label.objects.count()
     # The labelling runs clean up after themselves: the dataset is unchanged.
     assert Label.objects.count() == tiny.labels
+    assert not Span.objects.filter(start__isnull=True).exists()  # corrections rolled back
+    assert "of the 200 spans move" in figures["correction"]["note"]
     assert {count["view"] for count in results["queries"]} >= {
         "Article page with 5,000 spans (server)",
         "CSV export (all labels)",

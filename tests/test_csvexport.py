@@ -42,6 +42,7 @@ def _row(**overrides: Any) -> list[object]:
         span_id=11,
         start=0,
         end=9,
+        anchor="unchanged",
         quote="Officials",
         label="Official claim",
         label_code="official_claim",

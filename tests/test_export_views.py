@@ -93,6 +93,7 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
             str(span.id),
             str(span.start),
             str(span.end),
+            span.anchor,
             span.quote,
             label.get_kind_display(),
             label.kind,

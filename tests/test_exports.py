@@ -140,10 +140,27 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
         )
         for reviewer, kind in zip([alice, bob, carol], kinds, strict=True):
             Label.objects.create(span=span, reviewer=reviewer, kind=kind)
+    # Two spans a correction orphaned (issue 14): no offsets, listed last, in id order;
+    # one with two reviewers who disagree (its own consensus), a formula in its quote.
+    for quote, kinds in [
+        ("=gone", ["verified_fact", "official_claim"]),
+        ("gone", ["verified_fact"]),
+    ]:
+        orphan = Span.objects.create(article=article, quote=quote, anchor="orphaned")
+        for reviewer, kind in zip([alice, bob], kinds, strict=False):
+            Label.objects.create(span=orphan, reviewer=reviewer, kind=kind)
     labels = exports.select_labels(article_ids=[article.id, undated.id])
     by_rows = b"".join(chunk.encode("utf-8") for chunk in csv_chunks(exports.export_rows(labels)))
     assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
+    orphans = [row for row in parse_csv(by_rows)[1:] if row[C["anchor"]] == "orphaned"]
+    assert [(r[C["quote"]], r[C["start"]], r[C["end"]]) for r in orphans] == [
+        ("'=gone", "", ""),
+        ("'=gone", "", ""),
+        ("gone", "", ""),
+    ]
+    in_article = [row for row in parse_csv(by_rows)[1:] if row[C["article id"]] == str(article.id)]
+    assert in_article[-3:] == orphans  # after the placed spans
     rows = parse_csv(by_rows)[1:]
     by_article = {row[C["article id"]]: row for row in rows}
     assert by_article[str(article.id)][C["authors"] : C["published"] + 1] == [

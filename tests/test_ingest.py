@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from annotations.htmltext import html_to_text, looks_like_html
-from annotations.ingest import ArticleData, ArticleLocked, save_article, set_body
-from annotations.labelling import label_span
+from annotations.ingest import ArticleData, save_article
 from annotations.models import Article
 
 
@@ -66,14 +65,6 @@ def test_a_javascript_url_is_refused(db):
     with pytest.raises(ValidationError) as error:
         save_article(ArticleData(title="T", body="Body.", url="javascript:alert(1)"))
     assert "url" in error.value.message_dict
-
-
-def test_body_cannot_change_once_it_has_spans(article, alice):
-    label_span(
-        article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
-    )
-    with pytest.raises(ArticleLocked):
-        set_body(article, "Entirely new text.")
 
 
 def test_import_command_reads_txt_html_and_json_and_is_idempotent(db, tmp_path):

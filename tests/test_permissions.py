@@ -113,6 +113,24 @@ MATRIX = [
         (302, 403, 302, 302, 302),
         data={"title": "Renamed", "body": "{body}", "outlet": "Other desk"},
     ),
+    # Corrections: anyone may read the revisions; editors re-attach or dismiss orphans
+    # (any editor: an orphan is the article's work, not one reviewer's label).
+    Endpoint("revision_list", "GET", "/articles/{article}/revisions/", (302, 200, 200, 200, 200)),
+    Endpoint(
+        "orphan_reattach",
+        "POST",
+        "/articles/{article}/orphans/reattach/",
+        (401, 403, 200, 200, 200),
+        data={"orphan": "{orphan}", "start": "10", "end": "13", "quote": "say", "revision": "1"},
+        htmx=True,
+    ),
+    Endpoint(
+        "orphan_dismiss",
+        "POST",
+        "/articles/{article}/orphans/{orphan}/dismiss/",
+        (401, 403, 200, 200, 200),
+        htmx=True,
+    ),
     Endpoint(
         "label_create",
         "POST",
@@ -267,7 +285,11 @@ def world(article, alice):
         article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
     )
     token = Preview(("A preview's text, signed by the server.",), (), "the file x.html").token()
+    # A label a correction left without a place.
+    orphan = Span.objects.create(article=article, quote="gone text", anchor="orphaned")
+    Label.objects.create(span=orphan, reviewer=alice, kind="verified_fact")
     return {
+        "orphan": orphan.id,
         "article": article.id,
         "span": label.span_id,
         "label": label.id,
@@ -295,7 +317,7 @@ def _snapshot() -> tuple[Any, ...]:
     """Everything a write could change."""
     return (
         list(Article.objects.order_by("id").values_list("id", "title", "outlet", "body")),
-        list(Span.objects.order_by("id").values_list("id", "start", "end")),
+        list(Span.objects.order_by("id").values_list("id", "start", "end", "anchor")),
         list(Label.objects.order_by("id").values_list("id", "reviewer_id", "kind", "note")),
     )
 

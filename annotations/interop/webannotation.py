@@ -66,8 +66,8 @@ class LabelRow(NamedTuple):
     article_id: int
     label_id: int
     kind: str
-    start: int
-    end: int
+    start: int | None  # None, and end too, for a span a correction orphaned
+    end: int | None
     quote: str
     prefix: str
     suffix: str
@@ -136,7 +136,11 @@ def annotation(row: LabelRow, site: Site) -> dict[str, Any]:
                     "prefix": row.prefix,
                     "suffix": row.suffix,
                 },
-                {"type": "TextPositionSelector", "start": row.start, "end": row.end},
+                *(
+                    [{"type": "TextPositionSelector", "start": row.start, "end": row.end}]
+                    if row.start is not None
+                    else []  # an orphan: its text, with no place in the body
+                ),
             ],
         },
     }
@@ -199,11 +203,9 @@ class _AnnotationJson:
                 _string(row.prefix),
                 ',"suffix":',
                 _string(row.suffix),
-                '},{"type":"TextPositionSelector","start":',
-                str(row.start),
-                ',"end":',
-                str(row.end),
-                "}]}}",
+                "}]}}"
+                if row.start is None
+                else f'}},{{"type":"TextPositionSelector","start":{row.start},"end":{row.end}}}]}}}}',
             )
         )
 

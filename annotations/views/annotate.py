@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
+from annotations.attention import needs_attention
 from annotations.forms import ImportForm
 from annotations.graphemes import snap
 from annotations.highlights import article_highlights, changed, load_spans, span_items_html
@@ -65,6 +66,7 @@ def render_article_page(
     context = _context(
         request, article, highlights=highlights, panel=panel, error=error, import_form=ImportForm()
     )
+    context["orphans"] = needs_attention(article)
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -84,7 +86,7 @@ def _changes(
     return render(request, f"{TEMPLATE}#changes", context)
 
 
-def _refuse(request: HtmxHttpRequest, article: Article, error: LabelError) -> HttpResponse:
+def refuse(request: HtmxHttpRequest, article: Article, error: LabelError) -> HttpResponse:
     """The error's status and message: the message alone for htmx (plain text, which
     errors.js shows where the request came from; htmx swaps no error answer), else the
     page with it."""
@@ -96,7 +98,7 @@ def _refuse(request: HtmxHttpRequest, article: Article, error: LabelError) -> Ht
 # --- Labelling -------------------------------------------------------------------------
 
 
-def _selection(data: QueryDict) -> tuple[int, int, str]:
+def selection(data: QueryDict) -> tuple[int, int, str]:
     """The start, end and quote the page's script sent, or a readable LabelError."""
     start, end, quote = (data.get(name, "") for name in ("start", "end", "quote"))
     missing = [
@@ -111,6 +113,17 @@ def _selection(data: QueryDict) -> tuple[int, int, str]:
     return int(start), int(end), quote
 
 
+def revision_of(data: QueryDict) -> int | None:
+    """The body revision the page was rendered from (``labelling.StaleRevision``); None
+    when the request does not say (a script of one's own, an old page)."""
+    revision = data.get("revision", "")
+    if not revision:
+        return None
+    if not _OFFSET.fullmatch(revision):
+        raise LabelError("The page's revision must be a whole number. Reload the page.")
+    return int(revision)
+
+
 def _fields(data: QueryDict) -> dict[str, str]:
     return {name: data.get(name, "") for name in ("kind", "note", "source_url")}
 
@@ -122,7 +135,7 @@ def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Label the selected text: create (or reuse) its span and set the editor's label."""
     article = get_article(article_id)
     try:
-        start, end, quote = _selection(request.POST)
+        start, end, quote = selection(request.POST)
         # Whether the side list already has this span: insert its item, or replace it.
         # At the offsets label_span stores: widened to whole grapheme clusters.
         stored = dict(zip(("start", "end"), snap(article.body, start, end), strict=True))
@@ -133,10 +146,11 @@ def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
             start=start,
             end=end,
             quote=quote,
+            body_revision=revision_of(request.POST),
             **_fields(request.POST),
         )
     except LabelError as error:
-        return _refuse(request, article, error)
+        return refuse(request, article, error)
     if not request.htmx:
         return redirect("article_detail", article_id=article.id)
     from_panel = request.POST.get("from") == "panel"
@@ -154,7 +168,7 @@ def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
     try:
         change_label(label, request.user, **_fields(request.POST))
     except LabelError as error:
-        return _refuse(request, article, error)
+        return refuse(request, article, error)
     if not request.htmx:
         return redirect("span_panel", article_id=article.id, span_id=label.span_id)
     panel = span_panel_for(label.span, request.user)
@@ -172,7 +186,7 @@ def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
     try:
         span_gone = remove_label(label, request.user)
     except LabelError as error:
-        return _refuse(request, article, error)
+        return refuse(request, article, error)
     if not request.htmx:
         if span_gone:
             return redirect("article_detail", article_id=article.id)

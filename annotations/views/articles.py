@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations import ingest, page_import
 from annotations.access import editor_required, get_article, is_editor
-from annotations.forms import ArticleDetailsForm, ArticleForm, ArticleFromPageForm, PageSourceForm
+from annotations.forms import (
+    ArticleDetailsForm,
+    ArticleEditForm,
+    ArticleForm,
+    ArticleFromPageForm,
+    PageSourceForm,
+)
 from annotations.labelling import lock_article
 from annotations.models import Article, Label
 from annotations.page_import import Preview, PreviewExpired
@@ -140,18 +146,25 @@ def _preview_page(
     return render(request, "annotations/article_preview.html", context, status=status)
 
 
+def _saved_message(saved: Article, before: Article) -> str:
+    if saved.body_revision == before.body_revision:
+        return "Saved."
+    return f"Saved revision {saved.body_revision}: the highlights follow the corrected text."
+
+
 @require_http_methods(["GET", "POST"])
 @editor_required
 def article_edit(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article(article_id)
     if request.method != "POST":
-        form = ArticleForm(instance=article)
+        form = ArticleEditForm(instance=article)
     else:
-        # Checked and saved under the article's lock: no label can arrive in between.
+        # Checked and saved under the article's lock: no label can arrive in between,
+        # and every highlight follows the new text (a new revision) in the same transaction.
         with transaction.atomic():
-            form = ArticleForm(request.POST, instance=lock_article(article.pk))
-            if form.is_valid() and _store(form):
-                messages.success(request, "Saved.")
+            form = ArticleEditForm(request.POST, instance=lock_article(article.pk))
+            if form.is_valid() and form.save_edit(request.user):
+                messages.success(request, _saved_message(form.instance, article))
                 return redirect("article_detail", article_id=article.id)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from annotations import report
 from annotations.access import get_article
+from annotations.attention import needs_attention
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
@@ -23,7 +24,11 @@ from annotations.views.site import refusal
 @login_required
 def article_report(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article(article_id)
-    context = {"article": article, "report": report.article_report(article)}
+    context = {
+        "article": article,
+        "report": report.article_report(article),
+        "orphans": needs_attention(article),  # shown apart, out of every figure
+    }
     return render(request, "annotations/report.html", context)
 
 
