@@ -6,7 +6,7 @@ import datetime
 
 from annotations import exports
 from annotations.csvexport import csv_chunks
-from annotations.labelling import label_span
+from annotations.labelling import label_span, set_finished
 from annotations.models import Article, Label, Span
 from bench.fixtures import FORMULA_PAYLOADS, NOTES
 from tests.exporting import C, parse_csv
@@ -140,11 +140,18 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
         )
         for reviewer, kind in zip([alice, bob, carol], kinds, strict=True):
             Label.objects.create(span=span, reviewer=reviewer, kind=kind)
+    set_finished(article.id, bob, finished=True)  # a finished reviewer, and one who is not
     labels = exports.select_labels(article_ids=[article.id, undated.id])
+    whole = b"".join(exports.export_bytes(labels, whole_spans=True))  # brings figures up to date
     by_rows = b"".join(chunk.encode("utf-8") for chunk in csv_chunks(exports.export_rows(labels)))
-    assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
+    assert whole == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
     rows = parse_csv(by_rows)[1:]
+    # "Undated" is 7 of the 13 characters of its article: 0.53846...
+    assert {
+        row[C["article coverage"]] for row in rows if row[C["article id"]] == str(undated.id)
+    } == {"0.5385"}
+    assert {row[C["reviewer"]] for row in rows if row[C["reviewer finished"]]} == {"bob"}
     by_article = {row[C["article id"]]: row for row in rows}
     assert by_article[str(article.id)][C["authors"] : C["published"] + 1] == [
         '\'-Ana "Ruiz", Tom\nBrandt',
