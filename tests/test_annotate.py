@@ -102,12 +102,13 @@ def test_page_queries_do_not_grow_with_spans(
     alice_client, long_article, alice, django_assert_num_queries
 ):
     _many_spans(long_article, alice, 10)
-    # session, user, article, editor group check, labels joined with their spans
-    with django_assert_num_queries(5):
+    # session, user, article, editor group check, who finished the article,
+    # labels joined with their spans
+    with django_assert_num_queries(6):
         small = alice_client.get(f"/articles/{long_article.id}/")
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         large = alice_client.get(f"/articles/{long_article.id}/")
     assert small.content.decode().count('<mark class="hl hl-verified_fact" data-spans=') == 10
     assert large.content.decode().count('<mark class="hl hl-verified_fact" data-spans=') == 500
