@@ -14,6 +14,8 @@ from annotations.models import Article, Label, Span
 from annotations.seeding import load_seeds
 from tests.factories import label_quote
 
+SENTENCE = "Officials say 300,000 reservists were called up."
+
 
 def _articles(n: int, *, outlet: str = "Wire", labelled: bool = True) -> list[Article]:
     """``n`` articles of 100 characters, each with two spans labelled by two reviewers."""
@@ -465,3 +467,70 @@ def test_htmx_history_restore_gets_the_whole_page(carol_client, db):
         "/reports/?sort=-verified", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in response.content.decode()
+
+
+def test_overlapping_spans_labelled_differently_are_a_disagreement(carol_client, article, alice, bob):
+    # bob selects alice's sentence but stops before its full stop: two spans, no
+    # identical one, and still a disagreement the desk must see.
+    label_quote(article, alice, SENTENCE, "official_claim")
+    label_quote(article, bob, SENTENCE[:-1], "unsourced_speculation")
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    section = html[html.index('id="disagreements-heading"') :]
+    section = section[: section.index("</section>")]
+    assert "<strong>Overlapping selections</strong>, labelled differently" in section
+    assert "alice chose" in section and "official claim" in section
+    assert "bob chose" in section and "unsourced speculation" in section
+    assert "No disagreements" not in section
+    # On the text: the 8 words of the sentence, none labelled alike.
+    assert "(0 of 8 words labelled alike)" in html
+
+
+def test_overlapping_spans_labelled_alike_are_no_disagreement(carol_client, article, alice, bob):
+    label_quote(article, alice, SENTENCE, "official_claim")
+    label_quote(article, bob, SENTENCE[:-1], "official_claim")
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    assert "No disagreements" in html
+    assert "(8 of 8 words labelled alike)" in html
+
+
+def test_a_barely_labelled_article_is_flagged_and_sorted_after_the_others(carol_client, alice):
+    made = _articles(2, labelled=False)
+    long = Article.objects.create(
+        title="Story long",
+        body="y" * 3000,
+        published=datetime.date(2025, 1, 1),
+        fingerprint="long".ljust(64, "0"),
+    )
+    # Story 0: half speculation over 20 of 100 characters; Story 1: all fact;
+    # the long story: 10 of 3,000 characters (0.3 %), all speculation.
+    for article, start, kind in [
+        (made[0], 0, "unsourced_speculation"),
+        (made[0], 50, "verified_fact"),
+        (made[1], 0, "verified_fact"),
+        (made[1], 50, "verified_fact"),
+        (long, 0, "unsourced_speculation"),
+    ]:
+        body = article.body
+        label_span(
+            article=article,
+            reviewer=alice,
+            start=start,
+            end=start + 10,
+            quote=body[start : start + 10],
+            kind=kind,
+        )
+    html = carol_client.get("/reports/?sort=-speculation").content.decode()
+    # Highest speculation first, but never the barely labelled article, whose 100 % says little.
+    assert re.findall(r'/report/">(Story [\w ]+)</a>', html) == ["Story 0", "Story 1", "Story long"]
+    row = html[html.index("Story long") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num speculation">100 % <span class="flag">(only 0.3 % labelled)</span>' in row
+    assert '<td class="num coverage">0.3 %</td>' in row
+    assert "Too little labelled to judge" in row
+    assert 'class="too-little"' in html
+    # Either direction: still after the others.
+    html = carol_client.get("/reports/?sort=speculation").content.decode()
+    assert re.findall(r'/report/">(Story [\w ]+)</a>', html) == ["Story 1", "Story 0", "Story long"]
+    # Sorting by coverage puts it where it belongs: last, highest first.
+    html = carol_client.get("/reports/?sort=-coverage").content.decode()
+    assert re.findall(r'/report/">(Story [\w ]+)</a>', html)[-1] == "Story long"
