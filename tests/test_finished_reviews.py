@@ -1,4 +1,4 @@
-""""I have finished this article" (/articles/<id>/finished/), and what it changes on the report."""
+""" "I have finished this article" (/articles/<id>/finished/), and what it changes on the report."""
 
 from __future__ import annotations
 

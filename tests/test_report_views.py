@@ -469,7 +469,9 @@ def test_htmx_history_restore_gets_the_whole_page(carol_client, db):
     assert "<html" in response.content.decode()
 
 
-def test_overlapping_spans_labelled_differently_are_a_disagreement(carol_client, article, alice, bob):
+def test_overlapping_spans_labelled_differently_are_a_disagreement(
+    carol_client, article, alice, bob
+):
     # bob selects alice's sentence but stops before its full stop: two spans, no
     # identical one, and still a disagreement the desk must see.
     label_quote(article, alice, SENTENCE, "official_claim")
@@ -524,7 +526,9 @@ def test_a_barely_labelled_article_is_flagged_and_sorted_after_the_others(carol_
     assert re.findall(r'/report/">(Story [\w ]+)</a>', html) == ["Story 0", "Story 1", "Story long"]
     row = html[html.index("Story long") :]
     row = row[: row.index("</tr>")]
-    assert '<td class="num speculation">100 % <span class="flag">(only 0.3 % labelled)</span>' in row
+    assert (
+        '<td class="num speculation">100 % <span class="flag">(only 0.3 % labelled)</span>' in row
+    )
     assert '<td class="num coverage">0.3 %</td>' in row
     assert "Too little labelled to judge" in row
     assert 'class="too-little"' in html

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from annotations import verdict
 from annotations.balance import Balance
-from annotations.kinds import CATEGORIES, DISPUTED, OFFICIAL_CLAIM, UNSOURCED_SPECULATION
+from annotations.kinds import DISPUTED, OFFICIAL_CLAIM, UNSOURCED_SPECULATION
 from annotations.kinds import VERIFIED_FACT as FACT
 from annotations.verdict import coverage_flag, judge, pct, too_little
 
@@ -98,7 +98,10 @@ def test_shares_are_never_rounded_to_nothing_or_everything():
 
 
 def test_the_rules_shown_on_the_page_name_the_thresholds():
-    assert verdict.RULES[0] == "Too little labelled to judge: less than 10 % of the article is labelled."
+    assert (
+        verdict.RULES[0]
+        == "Too little labelled to judge: less than 10 % of the article is labelled."
+    )
     assert len(verdict.RULES) == 6
 
 
