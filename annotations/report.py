@@ -253,12 +253,14 @@ def _overlaps(spans: list[ReportSpan]) -> list[Overlap]:
     for neither. ``spans`` in reading order (by start).
     """
     found = []
-    open_spans: list[ReportSpan] = []
+    open_spans: list[tuple[ReportSpan, frozenset[str]]] = []
     for span in spans:
-        open_spans = [other for other in open_spans if other.end > span.start]
-        mine = {label.reviewer for label in span.labels}
-        for other in open_spans:
-            theirs = {label.reviewer for label in other.labels}
+        open_spans = [pair for pair in open_spans if pair[0].end > span.start]
+        mine = frozenset(label.reviewer for label in span.labels)
+        for other, theirs in open_spans:
+            # The same reviewers on both (the usual case): each said how the spans differ.
+            if theirs == mine:
+                continue
             if any(
                 a.kind != b.kind
                 for a in other.labels
@@ -267,7 +269,7 @@ def _overlaps(spans: list[ReportSpan]) -> list[Overlap]:
                 if b.reviewer not in theirs
             ):
                 found.append(Overlap(other, span))
-        open_spans.append(span)
+        open_spans.append((span, mine))
     return found
 
 

@@ -33,11 +33,10 @@ are. Here the *units* are the words of the article.
 
 from __future__ import annotations
 
-import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 NOT_LABELLED = "not labelled"
@@ -63,19 +62,61 @@ class TextAgreement:
 
 def token_values(
     text_tokens: Sequence[tuple[int, int]],
-    spans: Iterable[tuple[int, int, Hashable, Hashable]],
+    spans: Iterable[tuple[int, int, Hashable, str]],
     finished: Collection[Hashable] = (),
-) -> list[dict[Hashable, Hashable]]:
+) -> list[dict[Hashable, str]]:
     """Each covered token's values, ``{reviewer: label}``, in reading order.
 
     ``spans`` are ``(start, end, reviewer, label)``, one per label; reviewers
     in ``finished`` have finished the article (the module docstring says what
     that changes). A finished reviewer without a single label still counts.
     """
+    names, rows = _rows(text_tokens, spans, finished)
+    units = []
+    for row in rows:
+        unit = {name: value for name, value in zip(names, row, strict=True) if value is not None}
+        if unit:
+            units.append(unit)
+    return units
+
+
+def _rows(
+    text_tokens: Sequence[tuple[int, int]],
+    spans: Iterable[tuple[int, int, Hashable, str]],
+    finished: Collection[Hashable],
+) -> tuple[list[Hashable], list[tuple[str | None, ...]]]:
+    """Every reviewer, and each token's values in their order (``None``: no value).
+
+    Tokens no span covers have no value, even from a finished reviewer.
+    """
+    columns = _columns(text_tokens, spans)
+    names = list(columns)
+    names += [reviewer for reviewer in finished if reviewer not in columns]
+    table = [columns.get(name) or [None] * len(text_tokens) for name in names]
+    rows = list(zip(*table, strict=True)) if table else []
+    done = [name in finished for name in names]
+    if not any(done):
+        return names, rows
+    return names, [
+        tuple(NOT_LABELLED if value is None and done[i] else value for i, value in enumerate(row))
+        if any(value is not None for value in row)
+        else row
+        for row in rows
+    ]
+
+
+def _columns(
+    text_tokens: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, Hashable, str]]
+) -> dict[Hashable, list[str | None]]:
+    """Per reviewer, the label of their innermost span over each token (``None``: none).
+
+    Each reviewer's spans are painted onto their column from the outermost to
+    the innermost (the ``balance`` order, reversed), so on every token the
+    innermost span covering it is painted last and wins: one slice per span.
+    """
     starts = [start for start, _ in text_tokens]
     ends = [end for _, end in text_tokens]
-    # Per reviewer: (first token, last token + 1, innermost key, label) of each span.
-    by_reviewer: defaultdict[Hashable, list[tuple[int, int, tuple[int, int, int], Hashable]]] = (
+    by_reviewer: defaultdict[Hashable, list[tuple[tuple[int, int, int], int, int, str]]] = (
         defaultdict(list)
     )
     for order, (start, end, reviewer, label) in enumerate(spans):
@@ -83,38 +124,26 @@ def token_values(
         first = bisect_right(ends, start)
         last = bisect_left(starts, end)
         if first < last:
-            by_reviewer[reviewer].append((first, last, (end - start, -start, -order), label))
-    values: dict[int, dict[Hashable, Hashable]] = {}
+            by_reviewer[reviewer].append(((end - start, -start, -order), first, last, label))
+    columns: dict[Hashable, list[str | None]] = {}
     for reviewer, items in by_reviewer.items():
-        items.sort(key=lambda item: item[0])
-        open_spans: list[tuple[tuple[int, int, int], int, Hashable]] = []
-        next_item = 0
-        # Only the tokens some span of this reviewer covers: walk them in order.
-        token = 0
-        while next_item < len(items) or open_spans:
-            if not open_spans and next_item < len(items):
-                token = max(token, items[next_item][0])
-            while next_item < len(items) and items[next_item][0] <= token:
-                first, last, key, label = items[next_item]
-                heapq.heappush(open_spans, (key, last, label))
-                next_item += 1
-            while open_spans and open_spans[0][1] <= token:
-                heapq.heappop(open_spans)
-            if open_spans:
-                values.setdefault(token, {})[reviewer] = open_spans[0][2]
-                token += 1
-    for reviewer in finished:
-        for unit in values.values():
-            unit.setdefault(reviewer, NOT_LABELLED)
-    return [values[token] for token in sorted(values)]
+        column: list[str | None] = [None] * len(text_tokens)
+        items.sort(reverse=True)  # outermost first: longest, then earlier start, then given first
+        for _, first, last, label in items:
+            column[first:last] = [label] * (last - first)
+        columns[reviewer] = column
+    return columns
 
 
-def alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
-    """Krippendorff's nominal alpha, as ``agreement.krippendorff_alpha_nominal``,
-    with units of the same values counted once and weighted: an article has
-    tens of thousands of tokens but a handful of distinct value sets."""
-    counts = Counter(tuple(sorted(unit, key=repr)) for unit in units)
-    coincidences: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
+def alpha_nominal(units: Iterable[Sequence[str]]) -> float | None:
+    """Krippendorff's nominal alpha, as ``agreement.krippendorff_alpha_nominal``."""
+    return _alpha(Counter(tuple(sorted(unit)) for unit in units))
+
+
+def _alpha(counts: Mapping[tuple[str, ...], int]) -> float | None:
+    """Alpha from each distinct set of values and how many units have it: an article has
+    thousands of words but a handful of distinct sets."""
+    coincidences: defaultdict[tuple[str, str], float] = defaultdict(float)
     for values, times in counts.items():
         m = len(values)
         if m < 2:
@@ -123,7 +152,7 @@ def alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
             for j, b in enumerate(values):
                 if i != j:
                     coincidences[(a, b)] += times / (m - 1)
-    totals: defaultdict[Hashable, float] = defaultdict(float)
+    totals: defaultdict[str, float] = defaultdict(float)
     for (a, _), weight in coincidences.items():
         totals[a] += weight
     n = sum(totals.values())
@@ -136,16 +165,30 @@ def alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
 
 def text_agreement(
     text: str,
-    spans: Iterable[tuple[int, int, Hashable, Hashable]],
+    spans: Iterable[tuple[int, int, Hashable, str]],
     finished: Collection[Hashable] = (),
 ) -> TextAgreement:
-    """Every figure of the module docstring for ``text`` and its labelled ``spans``."""
-    units = [unit for unit in token_values(tokens(text), spans, finished) if len(unit) >= 2]
-    reviewers = {reviewer for unit in units for reviewer in unit}
-    agreed = sum(len(set(unit.values())) == 1 for unit in units)
-    if len(units) < MIN_TOKENS:
+    """Every figure of the module docstring for ``text`` and its labelled ``spans``.
+
+    Tokens with the same values are counted together (``Counter`` over the
+    rows), so the work per token is a tuple, not a Python loop.
+    """
+    names, rows = _rows(tokens(text), spans, finished)
+    units = 0
+    agreed = 0
+    reviewers: set[Hashable] = set()
+    sets: Counter[tuple[str, ...]] = Counter()
+    for row, times in Counter(rows).items():
+        values = tuple(sorted(value for value in row if value is not None))
+        if len(values) < 2:
+            continue
+        units += times
+        agreed += times if values[0] == values[-1] else 0
+        reviewers.update(name for name, value in zip(names, row, strict=True) if value is not None)
+        sets[values] += times
+    if units < MIN_TOKENS:
         return TextAgreement(
-            tokens=len(units),
+            tokens=units,
             reviewers=len(reviewers),
             agreed=agreed,
             percent=None,
@@ -156,12 +199,12 @@ def text_agreement(
                 "(a finished reviewer counts everywhere)."
             ),
         )
-    alpha = alpha_nominal(list(unit.values()) for unit in units)
+    alpha = _alpha(sets)
     return TextAgreement(
-        tokens=len(units),
+        tokens=units,
         reviewers=len(reviewers),
         agreed=agreed,
-        percent=agreed / len(units),
+        percent=agreed / units,
         alpha=alpha,
         note=(
             ""
