@@ -120,7 +120,8 @@ class ArticleFigures(models.Model):
     spans = models.JSONField()
     # Usernames of who labelled the article and of who finished it (FinishedReview),
     # for the overview's verdict and "who is done". None in rows cached before
-    # these were kept: such a row is stale.
+    # these were kept: such a row is stale. A renamed user keeps the old name
+    # here until the article's next label write or finish.
     reviewers = models.JSONField(null=True)
     finished = models.JSONField(null=True)
     # The article's coverage as the CSV export writes it (csvexport.coverage_cell):
