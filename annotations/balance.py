@@ -31,13 +31,10 @@ from dataclasses import dataclass, field
 # before it read these names from here, so they are re-exported, not redefined.
 from annotations.kinds import CATEGORIES as CATEGORIES
 from annotations.kinds import DISPUTED as DISPUTED
-from annotations.kinds import IN_SENTENCE
 from annotations.kinds import KINDS as KINDS
 from annotations.kinds import OFFICIAL_CLAIM as OFFICIAL_CLAIM
 from annotations.kinds import UNSOURCED_SPECULATION as UNSOURCED_SPECULATION
 from annotations.kinds import VERIFIED_FACT as VERIFIED_FACT
-
-CATEGORY_NAMES = IN_SENTENCE  # each category's name in a sentence: "verified fact"
 
 
 def consensus_of_counts(counts: Sequence[int]) -> str | None:
@@ -87,16 +84,13 @@ class Balance:
     def span_count(self) -> int:
         return sum(self.spans.values())
 
-    def share(self, category: str) -> float:
-        """Share of the whole article, 0..1; 0 for an empty article."""
-        return self.chars.get(category, 0) / self.total if self.total else 0.0
-
-    @property
-    def unlabelled_share(self) -> float:
-        return self.unlabelled / self.total if self.total else 0.0
-
     def share_of_labelled(self, category: str) -> float | None:
-        """Share of the labelled text, 0..1; ``None`` when nothing is labelled."""
+        """Share of the labelled text, 0..1; ``None`` when nothing is labelled.
+
+        The one basis of a label's share (``annotations.verdict`` says why);
+        the share of the whole article that is labelled is the coverage
+        (``verdict.coverage``).
+        """
         labelled = self.labelled
         return self.chars.get(category, 0) / labelled if labelled else None
 
@@ -156,36 +150,3 @@ def _sweep(items: list[tuple[int, int, str, int]], chars: dict[str, int]) -> Non
             heapq.heappop(open_spans)
         if open_spans:
             chars[open_spans[0][4]] += there - here
-
-
-def percent(fraction: float) -> str:
-    """``0.3849`` -> ``"38%"``; a non-zero share below 0.5% shows as ``"<1%"``."""
-    if 0 < fraction < 0.005:
-        return "<1%"
-    return f"{round(fraction * 100)}%"
-
-
-def verdict(figures: Balance) -> str:
-    """One sentence an editor can quote; shares are of the labelled text.
-
-    Categories are named largest first and those with no text are left out,
-    e.g. "38% of the labelled text is unsourced speculation; 12% is verified
-    fact. Labels cover 40% of the article."
-    """
-    if figures.total == 0:
-        return "This article has no text."
-    if figures.labelled == 0:
-        return "Nothing in this article is labelled yet."
-    present = sorted(
-        (c for c in CATEGORIES if figures.chars[c]),
-        key=lambda c: (-figures.chars[c], CATEGORIES.index(c)),
-    )
-    parts = []
-    for index, category in enumerate(present):
-        share = percent(figures.share_of_labelled(category) or 0.0)
-        name = CATEGORY_NAMES[category]
-        parts.append(
-            f"{share} of the labelled text is {name}" if index == 0 else f"{share} is {name}"
-        )
-    coverage = percent(figures.labelled / figures.total)
-    return f"{'; '.join(parts)}. Labels cover {coverage} of the article."

@@ -6,6 +6,10 @@ admin actions, the per-article download and the ``export_labels`` command.
 - UTF-8 with a byte-order mark, so Excel reads non-ASCII text as UTF-8.
 - RFC 4180 quoting by the ``csv`` module: commas, quotes and line breaks in a
   cell survive a round trip.
+- ``article coverage``: the share of the article's text under any label
+  (``coverage_cell``), the one share of the whole article; ``reviewer
+  finished``: when the label's reviewer finished the article, empty while
+  they have not.
 - Formula injection (OWASP "CSV Injection"): a text cell that a spreadsheet
   could run as a formula gets a leading apostrophe. Nothing is dropped, and
   the numeric columns, whose values are always ints, are written as they are.
@@ -64,6 +68,7 @@ class Row(NamedTuple):
     article_url: str
     authors: str
     published: str | datetime.date | None
+    article_coverage: str
     span_id: int
     start: int | None
     end: int | None
@@ -73,6 +78,7 @@ class Row(NamedTuple):
     label_code: str
     span_consensus: str
     reviewer: str
+    reviewer_finished: str | datetime.datetime | None
     note: str
     source_url: str
     created: str | datetime.datetime
@@ -86,6 +92,7 @@ HEADINGS: dict[str, str] = {
     "article_url": "article URL",
     "authors": "authors",
     "published": "published",
+    "article_coverage": "article coverage",
     "span_id": "span id",
     "start": "start",
     "end": "end",
@@ -95,6 +102,7 @@ HEADINGS: dict[str, str] = {
     "label_code": "label code",
     "span_consensus": "span consensus",
     "reviewer": "reviewer",
+    "reviewer_finished": "reviewer finished",
     "note": "note",
     "source_url": "source URL",
     "created": "created (UTC)",
@@ -151,6 +159,16 @@ _FORMULA = re.compile(formula_pattern(LEADING_CONTROLS, BLANKS, FORMULA_STARTERS
 
 # Rows per string handed to the response: fewer, larger writes than one per row.
 ROWS_PER_CHUNK = 500
+
+
+def coverage_cell(labelled: int, total: int) -> str:
+    """An article's coverage (labelled characters over all of them) as the export writes it:
+    a fraction to four places, rounded half up, ``"0.1043"``; ``""`` for an empty article.
+    In integers, so that no float rounding can differ between two writers."""
+    if total <= 0:
+        return ""
+    basis_points = (2 * 10000 * labelled + total) // (2 * total)
+    return f"{basis_points // 10000}.{basis_points % 10000:04d}"
 
 
 def neutralise(text: str) -> str:

@@ -137,6 +137,8 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         _text("a.url"),
         _text("a.byline"),
         ISO_DATE.format("a.published"),
+        # csvexport.coverage_cell, cached by annotations.figures: digits and a dot, never quoted.
+        "coalesce(g.coverage, '')",
         "l.span_id::text",
         # An orphan has no offsets: empty cells (concat_ws would drop a NULL's column).
         "coalesce(s.start::text, '')",
@@ -147,6 +149,7 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         "l.kind",
         _consensus(),
         _text("u.username"),
+        f"coalesce({UTC_TIMESTAMP.format('f.finished_at')}, '')",
         _text("l.note"),
         _text("l.source_url"),
         UTC_TIMESTAMP.format("l.created_at"),
@@ -157,7 +160,10 @@ def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         "FROM annotations_label l "
         "JOIN annotations_span s ON s.id = l.span_id "
         "JOIN annotations_article a ON a.id = s.article_id "
-        f"JOIN auth_user u ON u.id = l.reviewer_id "
+        "JOIN auth_user u ON u.id = l.reviewer_id "
+        "LEFT JOIN annotations_articlefigures g ON g.article_id = a.id "
+        "LEFT JOIN annotations_finishedreview f "
+        "ON f.article_id = a.id AND f.reviewer_id = l.reviewer_id "
         f"WHERE l.id IN ({selected}) "
         # Partitioned by the output order's leading columns: one sort serves both.
         # Orphans (NULL offsets) come last in each article, PostgreSQL's default.

@@ -2,7 +2,8 @@
 
 The admin actions, the per-article download and ``manage.py export_labels``
 all come through here, so they select, order and format labels the same way.
-Two queries, whatever the number of rows: labels are read as plain tuples in
+Two queries, whatever the number of rows (after bringing the exported articles'
+cached figures up to date, for their coverage: ``figures.refresh``): labels are read as plain tuples in
 chunks, and their spans' label counts in a second stream in the same order, so
 the span's consensus is right even when the export holds only some of the
 span's labels (say, one reviewer's), and memory holds one chunk of each.
@@ -16,14 +17,16 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 
+from annotations import figures
 from annotations.balance import consensus, consensus_of_counts
 from annotations.csvexport import Row, csv_chunks
 from annotations.csvsql import IsoDate, IsoUtc, csv_lines
 from annotations.kinds import KINDS, NAMES
-from annotations.models import Label
+from annotations.models import Article, FinishedReview, Label
 
 # Rows fetched from the database at a time; memory holds about this many.
 CHUNK_SIZE = 5000
@@ -38,6 +41,7 @@ class _Label(NamedTuple):
     article_url: str
     authors: str
     published: str | datetime.date | None
+    article_coverage: str
     span_id: int
     start: int | None  # None, and end too, for an orphan (``Span.anchor``)
     end: int | None
@@ -45,6 +49,7 @@ class _Label(NamedTuple):
     quote: str
     kind: str
     reviewer: str
+    reviewer_finished: str | datetime.datetime | None
     note: str
     source_url: str
     created: str | datetime.datetime
@@ -65,6 +70,7 @@ class _Label(NamedTuple):
             url,
             authors,
             published,
+            coverage,
             span_id,
             start,
             end,
@@ -72,6 +78,7 @@ class _Label(NamedTuple):
             quote,
             kind,
             reviewer,
+            finished,
             note,
             source_url,
             created,
@@ -84,6 +91,7 @@ class _Label(NamedTuple):
             url,
             authors,
             published,
+            coverage,
             span_id,
             start,
             end,
@@ -93,6 +101,7 @@ class _Label(NamedTuple):
             kind,
             span_consensus,
             reviewer,
+            finished,
             note,
             source_url,
             created,
@@ -102,6 +111,21 @@ class _Label(NamedTuple):
 
 _TIMES = {"created": IsoUtc("created_at"), "updated": IsoUtc("updated_at")}
 _DATES = {"published": IsoDate("span__article__published")}
+# Cached by annotations.figures, brought up to date as the export begins (export_bytes).
+_COVERAGE = {"article_coverage": Coalesce("span__article__figures__coverage", Value(""))}
+# When the label's reviewer finished its article; "" while they have not.
+_FINISHED = {
+    "reviewer_finished": Coalesce(
+        IsoUtc(
+            Subquery(
+                FinishedReview.objects.filter(
+                    article_id=OuterRef("article_id"), reviewer_id=OuterRef("reviewer_id")
+                ).values("finished_at")[:1]
+            )
+        ),
+        Value(""),
+    )
+}
 _LOOKUPS = (
     "span__article_id",
     "span__article__title",
@@ -109,6 +133,7 @@ _LOOKUPS = (
     "span__article__url",
     "span__article__byline",
     *_DATES,
+    *_COVERAGE,
     "span_id",
     "span__start",
     "span__end",
@@ -116,6 +141,7 @@ _LOOKUPS = (
     "span__quote",
     "kind",
     "reviewer__username",
+    *_FINISHED,
     "note",
     "source_url",
     *_TIMES,
@@ -196,7 +222,7 @@ def export_rows(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterat
     """
     rows = map(
         _Label._make,
-        labels.annotate(**_TIMES, **_DATES)
+        labels.annotate(**_TIMES, **_DATES, **_COVERAGE, **_FINISHED)
         .order_by(*_ORDER, "id")
         .values_list(*_LOOKUPS)
         .iterator(chunk_size=CHUNK_SIZE),
@@ -247,6 +273,7 @@ def _finish_span(labels: list[_Label]) -> Iterator[Row]:
 def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterator[bytes]:
     """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time (``streaming_snapshot``)."""
     with streaming_snapshot():
+        figures.refresh(Article.objects.filter(id__in=labels.order_by().values("article_id")))
         if whole_spans and connection.vendor == "postgresql":
             # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.
             yield from (chunk.encode("utf-8") for chunk in csv_chunks(()))

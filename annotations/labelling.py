@@ -26,6 +26,7 @@ from annotations.models import (
     AnchorState,
     Article,
     ArticleRevision,
+    FinishedReview,
     Label,
     LabelKind,
     Span,
@@ -391,6 +392,24 @@ def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> N
     label.kind, label.note, label.source_url = kind, note, source_url
     _record_author(label, user)
     label.save(update_fields=["kind", "note", "source_url", "updated_at"])
+
+
+def set_finished(article_id: int, reviewer: Any, *, finished: bool) -> None:
+    """Mark ``reviewer``'s review of the article finished, or reopen it; twice is harmless.
+
+    A finished reviewer's "not labelled" counts in the agreement on the text,
+    so the change bumps the revision like a label write (cached figures go stale).
+    """
+    with transaction.atomic():
+        lock_article(article_id, with_body=False)
+        mine = FinishedReview.objects.filter(article_id=article_id, reviewer=reviewer)
+        if mine.exists() == finished:
+            return  # Already so: no write.
+        _bump_revision([article_id])
+        if finished:
+            FinishedReview.objects.create(article_id=article_id, reviewer=reviewer)
+        else:
+            mine.delete()
 
 
 def _bump_revision(article_ids: Any) -> None:

@@ -123,6 +123,15 @@ class ArticleFigures(models.Model):
     # {category: characters} and {category: spans}, as annotations.balance.Balance holds them.
     chars = models.JSONField()
     spans = models.JSONField()
+    # Usernames of who labelled the article and of who finished it (FinishedReview),
+    # for the overview's verdict and "who is done". None in rows cached before
+    # these were kept: such a row is stale. A renamed user keeps the old name
+    # here until the article's next label write or finish.
+    reviewers = models.JSONField(null=True)
+    finished = models.JSONField(null=True)
+    # The article's coverage as the CSV export writes it (csvexport.coverage_cell):
+    # both of the export's writers read it from here, so they write the same bytes.
+    coverage = models.CharField(max_length=8, null=True)
 
     def __str__(self) -> str:
         return f"Figures of article {self.article_id} at revision {self.revision}"
@@ -170,6 +179,33 @@ class AnchorState(models.TextChoices):
 
 # Spans with a place in the body: an orphan (orphaned or dismissed) has none.
 PLACED = Q(start__isnull=False)
+
+
+class FinishedReview(models.Model):
+    """A reviewer has finished reading and labelling an article (and may reopen it).
+
+    Written through ``annotations.labelling`` (``finish_review``,
+    ``reopen_review``), which bumps the article's ``labels_revision``: text
+    agreement counts a finished reviewer's "not labelled", so the figures change.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="finished_reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="finished_reviews"
+    )
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "finished_at"]
+        constraints = [
+            # Also the index for "who finished this article" (report, page, exports).
+            models.UniqueConstraint(
+                fields=["article", "reviewer"], name="%(app_label)s_%(class)s_once_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} finished article {self.article_id}"
 
 
 class Span(models.Model):

@@ -10,46 +10,53 @@ shapes them for ``views.reports``. The long lists are built as HTML by
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
 from annotations import report_html
 from annotations.agreement import Agreement, agreement
-from annotations.balance import Balance, balance, consensus, verdict
+from annotations.balance import Balance, balance, consensus
 from annotations.figures import FIELDS as FIGURE_FIELDS
-from annotations.figures import Cached, balances
+from annotations.figures import Cached, Figures, balances
 from annotations.kinds import CATEGORIES, NAMES, UNSOURCED_SPECULATION, VERIFIED_FACT
 from annotations.models import Article, Label
-
-# The rest of a balance bar: the text no span's consensus owns.
-UNLABELLED = "unlabelled"
-UNLABELLED_NAME = "Not labelled"
+from annotations.text_agreement import TextAgreement, text_agreement
+from annotations.verdict import (
+    MIN_COVERAGE,
+    RULES,
+    Verdict,
+    coverage,
+    coverage_flag,
+    judge,
+    pct,
+    too_little,
+)
 
 
 def bar(figures: Balance) -> list[report_html.BarSegment]:
-    """The stacked bar: each category in a fixed order, then the unlabelled rest."""
-    parts: list[tuple[str, float, int, int | None]] = [
-        (c, figures.share(c), figures.chars[c], figures.spans[c]) for c in CATEGORIES
-    ]
-    parts.append((UNLABELLED, figures.unlabelled_share, figures.unlabelled, None))
+    """The stacked bar: each category's share of the labelled text, in a fixed order.
+
+    The one basis of every share (``annotations.verdict``); how much of the
+    article is labelled is said next to the bar, as its coverage.
+    """
     segments = []
     x = 0.0
-    for category, share, chars, spans in parts:
+    for category in CATEGORIES:
+        share = figures.share_of_labelled(category) or 0.0
         segments.append(
             report_html.BarSegment(
                 category=category,
-                name=NAMES.get(category, UNLABELLED_NAME),
+                name=NAMES[category],
                 x=f"{x * 100:.3f}%",
                 width=f"{share * 100:.3f}%",
-                share=f"{share * 100:.1f}%",
-                chars=chars,
-                spans=spans,
+                share=pct(share),
+                chars=figures.chars[category],
+                spans=figures.spans[category],
             )
         )
         x += share
@@ -99,24 +106,44 @@ class ReportList:
     more: int  # items left for "Show all"
 
 
+@dataclass(slots=True)
+class Overlap:
+    """Two overlapping spans on which reviewers who each labelled only one of them disagree."""
+
+    first: ReportSpan
+    second: ReportSpan
+
+
 @dataclass(frozen=True)
 class ArticleReport:
     figures: Balance
     segments: list[report_html.BarSegment]
     bar: SafeString
-    verdict: str
+    verdict: Verdict
+    rules: tuple[str, ...]
+    coverage: str  # "10.4 %" of the article
+    coverage_flag: str  # "only 0.3 % labelled", or ""
     by_label: list[ReportList]
     disagreements: ReportList
     agreement: Agreement
+    text_agreement: TextAgreement
+    reviewers: list[str]  # who labelled or finished the article
+    finished: list[str]  # who finished it
 
 
-def article_report(article: Article, *, every_span: bool = False) -> ArticleReport:
-    """The whole report of ``article``; its lists in full with ``every_span``. Two queries."""
+def article_report(
+    article: Article, *, finished: list[str], every_span: bool = False
+) -> ArticleReport:
+    """The whole report of ``article``; its lists in full with ``every_span``. Two queries.
+
+    ``finished``: usernames of the reviewers who finished the article
+    (``reviews.finished_state``).
+    """
     spans = _report_spans(article)
     figures = balance(len(article.body), ((s.start, s.end, s.consensus) for s in spans))
     lists = _lists(spans)
     shown = lists if every_span else {n: s[:INLINE_REPORT_SPANS] for n, s in lists.items()}
-    _fill_details(span for listed in shown.values() for span in listed)
+    _fill_details(_spans_in(span for listed in shown.values() for span in listed))
     report_lists = {
         name: ReportList(
             name=name,
@@ -128,21 +155,32 @@ def article_report(article: Article, *, every_span: bool = False) -> ArticleRepo
         for name in LISTS
     }
     segments = bar(figures)
+    reviewers = sorted({label.reviewer for s in spans for label in s.labels} | set(finished))
     return ArticleReport(
         figures=figures,
         segments=segments,
         bar=report_html.balance_bar(segments),
-        verdict=verdict(figures),
+        verdict=judge(figures, reviewers=len(reviewers), finished=len(finished)),
+        rules=RULES,
+        coverage=pct(coverage(figures)),
+        coverage_flag=coverage_flag(figures),
         by_label=[report_lists[category] for category in CATEGORIES],
         disagreements=report_lists[DISAGREEMENTS],
         agreement=agreement({label.reviewer: label.kind for label in s.labels} for s in spans),
+        text_agreement=text_agreement(
+            article.body,
+            ((s.start, s.end, label.reviewer, label.kind) for s in spans for label in s.labels),
+            finished,
+        ),
+        reviewers=reviewers,
+        finished=sorted(finished),
     )
 
 
 def report_list_html(article: Article, name: str) -> SafeString:
     """Every item of one of the report's lists (``LISTS``), for its "Show all" link. Two queries."""
     listed = _lists(_report_spans(article))[name]
-    _fill_details(listed)
+    _fill_details(_spans_in(listed))
     return _list_html(name, listed)
 
 
@@ -186,25 +224,76 @@ def _fill_details(spans: Iterable[ReportSpan]) -> None:
                 label.note, label.source_url = note, source_url
 
 
-def _lists(spans: list[ReportSpan]) -> dict[str, list[ReportSpan]]:
-    """Each list of the report, by name: a category's spans, and the disagreements."""
-    lists: dict[str, list[ReportSpan]] = {category: [] for category in CATEGORIES}
+def _lists(spans: list[ReportSpan]) -> dict[str, list[ReportSpan | Overlap]]:
+    """Each list of the report, by name: a category's spans, and the disagreements.
+
+    A disagreement is a span whose reviewers chose different labels, or two
+    overlapping spans (``_overlaps``), in reading order.
+    """
+    lists: dict[str, list[ReportSpan | Overlap]] = {category: [] for category in CATEGORIES}
     for span in spans:
         lists[span.consensus].append(span)
-    lists[DISAGREEMENTS] = [span for span in spans if not span.unanimous]
+    disagreements: list[ReportSpan | Overlap] = [span for span in spans if not span.unanimous]
+    disagreements.extend(_overlaps(spans))
+    disagreements.sort(key=lambda item: _position(item))
+    lists[DISAGREEMENTS] = disagreements
     return lists
 
 
-def _list_html(name: str, spans: list[ReportSpan]) -> SafeString:
+def _position(item: ReportSpan | Overlap) -> tuple[int, int, int, int]:
+    if isinstance(item, Overlap):
+        return (item.first.start, -item.first.end, item.second.start, -item.second.end)
+    return (item.start, -item.end, item.start, -item.end)
+
+
+def _overlaps(spans: list[ReportSpan]) -> list[Overlap]:
+    """Pairs of overlapping spans where a reviewer who labelled only the one and a
+    reviewer who labelled only the other chose different labels: bob's selection
+    that stops a character short of alice's, or a sentence inside her paragraph.
+
+    A reviewer who labelled both spans has said how they differ, so they count
+    for neither. ``spans`` in reading order (by start).
+    """
+    found = []
+    open_spans: list[tuple[ReportSpan, frozenset[str]]] = []
+    for span in spans:
+        open_spans = [pair for pair in open_spans if pair[0].end > span.start]
+        mine = frozenset(label.reviewer for label in span.labels)
+        for other, theirs in open_spans:
+            # The same reviewers on both (the usual case): each said how the spans differ.
+            if theirs == mine:
+                continue
+            if any(
+                a.kind != b.kind
+                for a in other.labels
+                if a.reviewer not in mine
+                for b in span.labels
+                if b.reviewer not in theirs
+            ):
+                found.append(Overlap(other, span))
+        open_spans.append((span, mine))
+    return found
+
+
+def _spans_in(items: Iterable[ReportSpan | Overlap]) -> Iterator[ReportSpan]:
+    for item in items:
+        if isinstance(item, Overlap):
+            yield item.first
+            yield item.second
+        else:
+            yield item
+
+
+def _list_html(name: str, items: list[ReportSpan | Overlap]) -> SafeString:
     if name == DISAGREEMENTS:
-        return report_html.disagreements(spans)
-    return report_html.spans_by_label(spans)
+        return report_html.disagreements(items)
+    return report_html.spans_by_label(_spans_in(items))
 
 
 # --- The overview of every article -------------------------------------------
 
 ARTICLES_PER_PAGE = 50
-SORTS = ("date", "speculation", "verified")
+SORTS = ("date", "coverage", "speculation", "verified")
 DEFAULT_SORT = "-date"
 
 
@@ -224,11 +313,39 @@ class Summary:
     authors: str
     date: datetime.date
     chars: int
-    figures: Balance | None = None
-    reviewers: int = 0
+    cached: Figures | None = None
+
+    @property
+    def figures(self) -> Balance:
+        return self.cached.balance if self.cached else balance(self.chars, ())
+
+    @property
+    def reviewers(self) -> list[str]:
+        return self.cached.reviewers if self.cached else []
+
+    @property
+    def finished(self) -> list[str]:
+        return self.cached.finished if self.cached else []
+
+    @property
+    def coverage(self) -> float:
+        return coverage(self.figures)
+
+    @property
+    def coverage_text(self) -> str:
+        return pct(self.coverage)
+
+    @property
+    def too_little(self) -> bool:
+        """Too little labelled for its shares to rank it (``verdict.MIN_COVERAGE``)."""
+        return too_little(self.figures)
+
+    @property
+    def flag(self) -> str:
+        return coverage_flag(self.figures)
 
     def share(self, category: str) -> float | None:
-        return self.figures.share_of_labelled(category) if self.figures else None
+        return self.figures.share_of_labelled(category)
 
     @property
     def speculation(self) -> float | None:
@@ -239,8 +356,20 @@ class Summary:
         return self.share(VERIFIED_FACT)
 
     @property
+    def speculation_text(self) -> str:
+        return "–" if self.speculation is None else pct(self.speculation)
+
+    @property
+    def verified_text(self) -> str:
+        return "–" if self.verified is None else pct(self.verified)
+
+    @property
+    def verdict(self) -> Verdict:
+        return judge(self.figures, reviewers=len(self.reviewers), finished=len(self.finished))
+
+    @property
     def bar(self) -> SafeString:
-        return report_html.balance_bar(bar(self.figures or balance(self.chars, ())), mini=True)
+        return report_html.balance_bar(bar(self.figures), mini=True)
 
 
 @dataclass(frozen=True)
@@ -257,11 +386,12 @@ COLUMNS = (
     Column("Outlet"),
     Column("Author(s)"),
     Column("Date", sort="date"),
-    Column("Balance", css="bar-col"),
+    Column("Balance of the labelled text", css="bar-col"),
+    Column("Coverage of the article", css="num", sort="coverage"),
     Column("Spans", css="num"),
-    Column("Reviewers", css="num"),
-    Column("Speculation", css="num", sort="speculation"),
-    Column("Verified", css="num", sort="verified"),
+    Column("Reviewers finished", css="num"),
+    Column("Speculation (of labelled)", css="num", sort="speculation"),
+    Column("Verified (of labelled)", css="num", sort="verified"),
 )
 
 
@@ -281,10 +411,11 @@ class Overview:
     headings: list[Heading]
     previous_link: str
     next_link: str
+    min_coverage: str  # verdict.MIN_COVERAGE, as the page names it
 
 
 def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
-    """One page of every article's summary, sorted and filtered. Five queries at most.
+    """One page of every article's summary, sorted and filtered. Six queries at most.
 
     Raises ``UnknownSort`` for a sort not in ``SORTS`` (``-`` before it reverses it).
     """
@@ -292,14 +423,6 @@ def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
     if sort.lstrip("-") not in SORTS:
         raise UnknownSort()
     page = _page(sort, outlet, page_number)
-    reviewers = dict(
-        Label.objects.filter(article_id__in=[s.id for s in page])
-        .order_by()
-        .values_list("article_id")
-        .annotate(n=Count("reviewer_id", distinct=True))
-    )
-    for summary in page:
-        summary.reviewers = reviewers.get(summary.id, 0)
     return Overview(
         page=page,
         sort=sort,
@@ -317,6 +440,7 @@ def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
         next_link=_query(
             sort=sort, outlet=outlet, page=page.next_page_number() if page.has_next() else None
         ),
+        min_coverage=pct(MIN_COVERAGE),
     )
 
 
@@ -345,27 +469,33 @@ def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
         page = Paginator(_sorted(list(summaries.values()), sort), ARTICLES_PER_PAGE)
         shown = page.get_page(page_number)
         for article_id, figures in balances([cached[s.id] for s in shown]).items():
-            summaries[article_id].figures = figures
+            summaries[article_id].cached = figures
         return shown
-    # Sorting by a share needs every (filtered) article's figures first.
+    # Sorting by a share or the coverage needs every (filtered) article's figures first.
     for article_id, figures in balances(cached.values()).items():
-        summaries[article_id].figures = figures
+        summaries[article_id].cached = figures
     ordered = _sorted(list(summaries.values()), sort)
     return Paginator(ordered, ARTICLES_PER_PAGE).get_page(page_number)
 
 
 def _sorted(summaries: list[Summary], sort: str) -> list[Summary]:
-    """Newest first by default; articles with nothing labelled sort last by share."""
+    """Newest first by default. By a share: articles labelled too little to judge
+    (``verdict.too_little``) come after the others, whichever the direction, and
+    those with nothing labelled last."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     # Ties (and the date sort itself) break newest first, then by id.
     summaries = sorted(summaries, key=lambda s: (s.date, s.id), reverse=True)
     if key == "date":
         return summaries if descending else summaries[::-1]
-    known = [s for s in summaries if getattr(s, key) is not None]
+    if key == "coverage":
+        return sorted(summaries, key=lambda s: s.coverage, reverse=descending)
+    judged = [s for s in summaries if not s.too_little]
+    barely = [s for s in summaries if s.too_little and getattr(s, key) is not None]
     unknown = [s for s in summaries if getattr(s, key) is None]
-    known.sort(key=lambda s: getattr(s, key), reverse=descending)
-    return known + unknown
+    for group in (judged, barely):
+        group.sort(key=lambda s: getattr(s, key), reverse=descending)
+    return judged + barely + unknown
 
 
 def _heading(column: Column, sort: str, outlet: str) -> Heading:

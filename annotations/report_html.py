@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from annotations.kinds import DISPUTED, IN_SENTENCE, NAMES
 
 if TYPE_CHECKING:
-    from annotations.report import ReportSpan
+    from annotations.report import Overlap, ReportSpan
 
 
 @cache
@@ -51,23 +51,43 @@ def spans_by_label(spans: Iterable[ReportSpan]) -> SafeString:
     return mark_safe("\n".join(parts))
 
 
-def disagreements(spans: Iterable[ReportSpan]) -> SafeString:
-    """One ``<li>`` per span: the quote, how it counts, and who chose what."""
+def disagreements(items: Iterable[ReportSpan | Overlap]) -> SafeString:
+    """One ``<li>`` per disagreement: a span's quote, how it counts, and who chose what;
+    or two overlapping spans, each quote with who chose what on it."""
     parts = []
-    for span in spans:
+    for item in items:
+        if hasattr(item, "first"):
+            parts.append(_overlap(item))  # type: ignore[arg-type]
+            continue
+        span: ReportSpan = item
         if span.consensus == DISPUTED:
             counted = f"<strong>{NAMES[DISPUTED]}</strong>"
         else:
             counted = f"Counted as <strong>{IN_SENTENCE[span.consensus]}</strong> (majority)"
-        choices = ", ".join(
-            f"{escape(label.reviewer)} chose {_kind(label.kind, IN_SENTENCE[label.kind])}"
-            for label in span.labels
-        )
         parts.append(
             f'<li class="span-item"><blockquote class="quote">{escape(span.quote)}</blockquote>'
-            f'<p class="verdict-line">{counted}: {choices}.</p></li>'
+            f'<p class="verdict-line">{counted}: {_choices(span)}.</p></li>'
         )
     return mark_safe("\n".join(parts))
+
+
+def _choices(span: ReportSpan) -> str:
+    return ", ".join(
+        f"{escape(label.reviewer)} chose {_kind(label.kind, IN_SENTENCE[label.kind])}"
+        for label in span.labels
+    )
+
+
+def _overlap(overlap: Overlap) -> str:
+    quotes = "".join(
+        f'<blockquote class="quote">{escape(span.quote)}</blockquote>'
+        f'<p class="verdict-line">{_choices(span)}.</p>'
+        for span in (overlap.first, overlap.second)
+    )
+    return (
+        '<li class="span-item overlap"><p class="verdict-line"><strong>Overlapping '
+        f"selections</strong>, labelled differently:</p>{quotes}</li>"
+    )
 
 
 @dataclass(frozen=True)

@@ -102,13 +102,13 @@ def test_page_queries_do_not_grow_with_spans(
     alice_client, long_article, alice, django_assert_num_queries
 ):
     _many_spans(long_article, alice, 10)
-    # session, user, article, editor group check, labels joined with their spans,
-    # orphaned spans (none: their labels are not read)
-    with django_assert_num_queries(6):
+    # session, user, article, editor group check, who finished the article,
+    # labels joined with their spans, orphaned spans (none: their labels are not read)
+    with django_assert_num_queries(7):
         small = alice_client.get(f"/articles/{long_article.id}/")
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         large = alice_client.get(f"/articles/{long_article.id}/")
     assert small.content.decode().count('<mark class="hl hl-verified_fact" data-spans=') == 10
     assert large.content.decode().count('<mark class="hl hl-verified_fact" data-spans=') == 500

@@ -12,8 +12,6 @@ from annotations.balance import (
     balance,
     consensus,
     consensus_of_counts,
-    percent,
-    verdict,
 )
 from annotations.kinds import CATEGORIES, DISPUTED, KINDS
 from annotations.models import LabelKind
@@ -60,8 +58,7 @@ def test_disjoint_spans_add_up():
         "unsourced_speculation": 1,
         "disputed": 0,
     }
-    assert figures.share("official_claim") == 0.30
-    assert figures.unlabelled == 55 and figures.unlabelled_share == 0.55
+    assert figures.unlabelled == 55
     # Of the 45 labelled characters, 30 are official claim: 2/3.
     assert figures.share_of_labelled("official_claim") == 30 / 45
 
@@ -126,14 +123,10 @@ def test_spans_without_labels_count_nowhere():
 
 def test_no_labels_and_no_text_divide_by_nothing():
     empty = balance(0, [])
-    assert empty.share("verified_fact") == 0.0
-    assert empty.unlabelled_share == 0.0
     assert empty.share_of_labelled("verified_fact") is None
-    assert verdict(empty) == "This article has no text."
     unlabelled = balance(120, [])
-    assert unlabelled.unlabelled_share == 1.0
+    assert unlabelled.unlabelled == 120
     assert unlabelled.share_of_labelled("disputed") is None
-    assert verdict(unlabelled) == "Nothing in this article is labelled yet."
 
 
 def test_a_single_reviewer_s_label_counts_as_the_consensus():
@@ -144,28 +137,6 @@ def test_a_single_reviewer_s_label_counts_as_the_consensus():
 def test_a_tied_span_is_disputed_in_the_balance():
     figures = balance(10, [(0, 4, consensus(["verified_fact", "official_claim"]))])
     assert figures.chars["disputed"] == 4 and figures.chars["verified_fact"] == 0
-
-
-def test_verdict_names_shares_of_the_labelled_text_largest_first():
-    # 200 characters; labelled: speculation 38, claim 50, fact 12 = 100.
-    figures = balance(
-        200,
-        [
-            (0, 38, "unsourced_speculation"),
-            (50, 100, "official_claim"),
-            (120, 132, "verified_fact"),
-        ],
-    )
-    assert verdict(figures) == (
-        "50% of the labelled text is official claim; 38% is unsourced speculation; "
-        "12% is verified fact. Labels cover 50% of the article."
-    )
-
-
-def test_tiny_shares_are_not_rounded_to_zero():
-    assert percent(0.001) == "<1%"
-    assert percent(0.0) == "0%"
-    assert percent(0.996) == "100%"
 
 
 def test_five_thousand_nested_spans_are_swept_exactly():

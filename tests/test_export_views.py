@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.http import StreamingHttpResponse
 
-from annotations.models import Article, Label, Span
+from annotations.labelling import set_finished
+from annotations.models import Article, FinishedReview, Label, Span
 from bench.fixtures import FORMULA_PAYLOADS
 from tests.conftest import SAMPLE_BODY
 from tests.exporting import HEADER, C, iso, many_labels, parse_csv
@@ -72,6 +73,9 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
         kind="verified_fact",
     )
 
+    set_finished(article.id, bob, finished=True)
+    finished = {"bob": iso(FinishedReview.objects.get(reviewer=bob).finished_at)}
+
     rows = parse_csv(_download(carol_client, article.id))
 
     assert rows[0] == HEADER
@@ -90,6 +94,8 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
             art.url,
             art.byline,
             art.published.isoformat() if art.published else "",
+            # "Officials" (9) and the emoji quote (33 code points) of 186: 0.22580...
+            "0.2258",
             str(span.id),
             str(span.start),
             str(span.end),
@@ -99,6 +105,7 @@ def test_round_trip_matches_the_database_field_by_field(carol_client, article, a
             label.kind,
             "Disputed" if span.quote == EMOJI_QUOTE else "Unsourced speculation",
             label.reviewer.username,
+            finished.get(label.reviewer.username, ""),
             label.note,
             label.source_url,
             iso(label.created_at),
@@ -150,9 +157,11 @@ def test_queries_do_not_grow_with_labels(carol_client, alice, django_assert_num_
     large = many_labels(200, alice, title="Large")
     for article, count in [(small, 5), (large, 200)]:
         # session, user, article; on PostgreSQL the export's SET LOCAL; the
-        # labels (one streamed query, however many rows: every label of the
-        # article is in it, so each span's consensus comes from its own rows)
-        with django_assert_num_queries(4 + (connection.vendor == "postgresql")):
+        # article's cached figures, then (stale here) its labels, reviewers and
+        # finished reviews and the upsert, for the coverage column; the labels
+        # (one streamed query, however many rows: every label of the article is
+        # in it, so each span's consensus comes from its own rows)
+        with django_assert_num_queries(9 + (connection.vendor == "postgresql")):
             response = carol_client.get(f"/articles/{article.id}/labels.csv")
             content = b"".join(response.streaming_content)
         assert len(parse_csv(content)) == count + 1

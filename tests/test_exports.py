@@ -6,7 +6,7 @@ import datetime
 
 from annotations import exports
 from annotations.csvexport import csv_chunks
-from annotations.labelling import label_span
+from annotations.labelling import label_span, set_finished
 from annotations.models import Article, Label, Span
 from bench.fixtures import FORMULA_PAYLOADS, NOTES
 from tests.exporting import C, parse_csv
@@ -149,9 +149,11 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
         orphan = Span.objects.create(article=article, quote=quote, anchor="orphaned")
         for reviewer, kind in zip([alice, bob], kinds, strict=False):
             Label.objects.create(span=orphan, reviewer=reviewer, kind=kind)
+    set_finished(article.id, bob, finished=True)  # a finished reviewer, and one who is not
     labels = exports.select_labels(article_ids=[article.id, undated.id])
+    whole = b"".join(exports.export_bytes(labels, whole_spans=True))  # brings figures up to date
     by_rows = b"".join(chunk.encode("utf-8") for chunk in csv_chunks(exports.export_rows(labels)))
-    assert b"".join(exports.export_bytes(labels, whole_spans=True)) == by_rows
+    assert whole == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
     orphans = [row for row in parse_csv(by_rows)[1:] if row[C["anchor"]] == "orphaned"]
     assert [(r[C["quote"]], r[C["start"]], r[C["end"]]) for r in orphans] == [
@@ -162,6 +164,11 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     in_article = [row for row in parse_csv(by_rows)[1:] if row[C["article id"]] == str(article.id)]
     assert in_article[-3:] == orphans  # after the placed spans
     rows = parse_csv(by_rows)[1:]
+    # "Undated" is 7 of the 13 characters of its article: 0.53846...
+    assert {
+        row[C["article coverage"]] for row in rows if row[C["article id"]] == str(undated.id)
+    } == {"0.5385"}
+    assert {row[C["reviewer"]] for row in rows if row[C["reviewer finished"]]} == {"bob"}
     by_article = {row[C["article id"]]: row for row in rows}
     assert by_article[str(article.id)][C["authors"] : C["published"] + 1] == [
         '\'-Ana "Ruiz", Tom\nBrandt',

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from annotations.labelling import change_label, label_span, remove_label
+from annotations.labelling import change_label, label_span, remove_label, set_finished
 from annotations.models import ArticleFigures
 
 
 def _speculation_cell(html: str) -> str:
     row = html.split("Mobilisation rumours", 1)[1].split("</tr>", 1)[0]
-    return row.rsplit('<td class="num">', 2)[1].split("</td>", 1)[0]
+    return row.split('<td class="num speculation">', 1)[1].split("</td>", 1)[0]
 
 
 def test_overview_figures_follow_every_label_write(carol_client, article, alice):
@@ -16,13 +16,33 @@ def test_overview_figures_follow_every_label_write(carol_client, article, alice)
     label = label_span(
         article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="official_claim"
     )
-    assert _speculation_cell(carol_client.get("/reports/").content.decode()) == "0%"
+    # 9 of 186 characters labelled: flagged, never a bare share.
+    flagged = ' <span class="flag">(only 4.8 % labelled)</span>'
+    assert _speculation_cell(carol_client.get("/reports/").content.decode()) == "0 %" + flagged
 
     change_label(label, alice, kind="unsourced_speculation", note="", source_url="")
-    assert _speculation_cell(carol_client.get("/reports/").content.decode()) == "100%"
+    assert _speculation_cell(carol_client.get("/reports/").content.decode()) == "100 %" + flagged
 
     remove_label(label, alice)
     assert _speculation_cell(carol_client.get("/reports/").content.decode()) == "–"
+
+
+def test_finishing_a_review_shows_on_the_overview_at_once(carol_client, article, alice, bob):
+    label_span(
+        article=article, reviewer=alice, start=0, end=9, quote="Officials", kind="verified_fact"
+    )
+    finished = '<td class="num finished"'
+    row = _row(carol_client.get("/reports/").content.decode())
+    assert f"{finished}>0 of 1</td>" in row
+    set_finished(article.id, bob, finished=True)  # finished without a label: a reviewer too
+    row = _row(carol_client.get("/reports/").content.decode())
+    assert f'{finished} title="Finished by bob">1 of 2</td>' in row
+    set_finished(article.id, bob, finished=False)
+    assert f"{finished}>0 of 1</td>" in _row(carol_client.get("/reports/").content.decode())
+
+
+def _row(html: str) -> str:
+    return html.split("Mobilisation rumours", 1)[1].split("</tr>", 1)[0]
 
 
 def test_figures_are_cached_at_the_articles_revision(carol_client, article, alice):

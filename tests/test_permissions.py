@@ -177,6 +177,23 @@ MATRIX = [
         (302, 200, 200, 200, 200),
         label="without htmx",
     ),
+    # "I have finished this article": every editor marks their own review, readers may not.
+    Endpoint(
+        "review_finished",
+        "POST",
+        "/articles/{article}/finished/",
+        (401, 403, 200, 200, 200),
+        data={"action": "finish"},
+        htmx=True,
+    ),
+    Endpoint(
+        "review_finished",
+        "POST",
+        "/articles/{article}/finished/",
+        (302, 403, 302, 302, 302),
+        data={"action": "reopen"},
+        label="without htmx",
+    ),
     Endpoint("article_report", "GET", "/articles/{article}/report/", (302, 200, 200, 200, 200)),
     # "Show all" of a long side list or report list: every logged-in user reads them.
     Endpoint(
@@ -397,6 +414,7 @@ def test_every_url_pattern_is_in_the_matrix():
         "annotations_import",
         "article_preview",
         "article_create_from_page",
+        "review_finished",
     }
 
 

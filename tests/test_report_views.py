@@ -14,6 +14,8 @@ from annotations.models import Article, Label, Span
 from annotations.seeding import load_seeds
 from tests.factories import label_quote
 
+SENTENCE = "Officials say 300,000 reservists were called up."
+
 
 def _articles(n: int, *, outlet: str = "Wire", labelled: bool = True) -> list[Article]:
     """``n`` articles of 100 characters, each with two spans labelled by two reviewers."""
@@ -84,20 +86,24 @@ def test_report_shows_balance_verdict_and_rules(carol_client, article, alice, bo
     speculation = "One version is that he could draft up to two million"
     label_quote(article, alice, speculation, "unsourced_speculation")
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
-    # 48 + 52 = 100 labelled characters: 52% speculation, 48% claim, largest first.
-    assert len(speculation) == 52
+    # 48 + 52 = 100 labelled characters of 186: 52% speculation, 48% claim, of the labelled text.
+    assert len(speculation) == 52 and len(body) == 186
     assert (
-        "52% of the labelled text is unsourced speculation; 48% is official claim. "
-        f"Labels cover {round(100 / len(body) * 100)}% of the article." in html
+        '<strong class="judgement">Mostly unsourced</strong>: 52 % of the labelled text rests '
+        "on no named source; 0 of 2 spans disputed; 0 of 2 reviewers finished." in html
     )
-    labelled = 100
-    # The table's shares are of the whole article, to one decimal.
-    assert f"{48 / len(body) * 100:.1f}%" in html
-    assert f"{(len(body) - labelled) / len(body) * 100:.1f}%" in html  # not labelled
+    # Coverage is the one figure of the whole article: 100 / 186 = 53.8%.
+    assert "labels cover <strong>54 %</strong> of the article (100 of 186 characters)" in html
+    # The table's shares are of the labelled text, as the verdict's; the basis is named.
+    assert "Share of the labelled text" in html
+    claim = html[html.index('<tr class="row-official_claim">') :]
+    assert '<td class="num">48 %</td>' in claim[: claim.index("</tr>")]
+    assert "Mostly unsourced: 40 % or more of the labelled text is unsourced speculation." in html
     assert "the top choices tie, the span is <em>disputed</em>" in html
     assert "the innermost span" in html
+    # The bar is of the labelled text too: claim first, 48% wide.
     assert re.search(
-        r'<rect class="seg seg-official_claim" x="0\.000%" y="0" width="[\d.]+%"', html
+        r'<rect class="seg seg-official_claim" x="0\.000%" y="0" width="48\.000%"', html
     )
     assert 'style="' not in html  # the CSP forbids inline styles
 
@@ -146,8 +152,10 @@ def test_too_little_overlap_is_said_in_words(carol_client, article, alice, bob):
 
 def test_an_unlabelled_article_reports_nothing_labelled(carol_client, article):
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
-    assert "Nothing in this article is labelled yet." in html
-    assert "100.0%" in html  # all of it not labelled
+    assert (
+        '<strong class="judgement">Too little labelled to judge</strong>: only 0 % of the '
+        "article is labelled; 0 of 0 spans disputed; 0 of 0 reviewers finished." in html
+    )
     assert "Not enough overlap: no spans are labelled" in html
 
 
@@ -164,10 +172,11 @@ def test_report_queries_do_not_grow_with_spans(carol_client, alice, bob, django_
             for s in spans[:n]
             for r, k in ((alice, "verified_fact"), (bob, "official_claim"))
         )
-        # session, user, article, every label with its span and reviewer, then
-        # quotes, notes and sources of the spans the page lists (100 per list), orphaned
-        # spans (none: no labels read for them)
-        with django_assert_num_queries(6):
+        # session, user, article, who finished it, whether carol is an editor,
+        # every label with its span and reviewer, then quotes, notes and
+        # sources of the spans the page lists (100 per list), orphaned spans
+        # (none: no labels read for them)
+        with django_assert_num_queries(8):
             assert carol_client.get(f"/articles/{article.id}/report/").status_code == 200
 
     count(3)
@@ -257,13 +266,23 @@ def test_seed_report_shows_the_shares_computed_by_hand(db):
     for kind, chars in owned.items():
         row = html[html.index(f'<tr class="row-{kind}">') :]
         row = row[: row.index("</tr>")]
-        assert f"{chars / len(body) * 100:.1f}%" in row
         assert f'<td class="num">{chars}</td>' in row
-    # Largest first, shares of the 1,409 labelled characters:
+    # Shares of the 1,409 labelled characters:
     # claim 518 -> 36.8%, disputed 345 -> 24.5%, speculation 344 -> 24.4%, fact 202 -> 14.3%.
+    for kind, share in [
+        ("official_claim", "37 %"),
+        ("disputed", "24 %"),
+        ("unsourced_speculation", "24 %"),
+        ("verified_fact", "14 %"),
+    ]:
+        row = html[html.index(f'<tr class="row-{kind}">') :]
+        assert f'<td class="num">{share}</td>' in row[: row.index("</tr>")]
+    # Disputed 24.5% is under 25%, speculation under 40%, claims under 50%,
+    # fact under 60%: mixed; 3 of the 14 spans are disputed, nobody finished.
     assert (
-        "37% of the labelled text is official claim; 24% is disputed; "
-        "24% is unsourced speculation; 14% is verified fact." in html
+        "Mixed sourcing</strong>: 14 % verified fact, 37 % official claims, 24 % unsourced "
+        "speculation of the labelled text; 3 of 14 spans disputed; 0 of 2 reviewers finished."
+        in html
     )
     # Agreement over the 12 spans both labelled; they differ on 3 (the disputed ones).
     # alice: fact 2, claim 6, speculation 4; bob: fact 4, claim 5, speculation 3.
@@ -293,9 +312,19 @@ def test_overview_lists_every_article_with_its_balance(carol_client, article, al
     assert f'href="/articles/{article.id}/report/">Mobilisation rumours</a>' in html
     assert "Empty &lt;i&gt;one&lt;/i&gt;" in html
     assert "Desk Daily" in html
-    # All labelled text is verified: 100% verified, 0% speculation; the empty one shows dashes.
-    assert '<td class="num">0%</td>\n        <td class="num">100%</td>' in html
-    assert '<td class="num">–</td>\n        <td class="num">–</td>' in html
+    # All labelled text is verified: 100% verified, 0% speculation, of the labelled text;
+    # 48 of 186 characters labelled (26%): enough to judge, so no flag.
+    row = html[html.index("Mobilisation rumours") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num coverage">26 %</td>' in row
+    assert '<td class="num speculation">0 %</td>' in row
+    assert '<td class="num verified">100 %</td>' in row
+    assert "Well sourced" in row
+    # The empty one shows dashes.
+    empty = html[html.index("Empty &lt;i&gt;") :]
+    empty = empty[: empty.index("</tr>")]
+    assert '<td class="num speculation">–</td>' in empty
+    assert '<td class="num verified">–</td>' in empty
     assert html.count('<svg class="bar bar-mini"') == 2
 
 
@@ -395,7 +424,7 @@ def test_unknown_sort_is_refused_in_words(carol_client, db):
     response = carol_client.get("/reports/?sort=title")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Unknown sort order. Sort by one of: date, speculation, verified." in html
+    assert "Unknown sort order. Sort by one of: date, coverage, speculation, verified." in html
     assert 'class="card" id="bad-request"' in html  # the site's styled page, not plain text
 
 
@@ -407,13 +436,14 @@ def test_overview_queries_do_not_grow_with_articles(
         Article.objects.all().delete()
         _articles(n)
         # session, user, articles with their lengths and cached figures, (span,
-        # kind) counts of the articles without fresh figures, storing their
-        # figures, reviewers per article on the page, outlets for the filter
-        with django_assert_num_queries(7):
+        # kind) counts, reviewers and finished reviews of the articles without
+        # fresh figures, storing their figures, outlets for the filter
+        with django_assert_num_queries(8):
             response = carol_client.get(f"/reports/?sort={sort}")
         assert len(_titles(response.content.decode())) == min(n, 50)
-        # Again, with every figure cached (annotations.figures): no label is read.
-        with django_assert_num_queries(5):
+        # Again, with every figure cached (annotations.figures): no label is read,
+        # and who labelled and who finished come from the cache too.
+        with django_assert_num_queries(4):
             carol_client.get(f"/reports/?sort={sort}")
 
     count(3)
@@ -438,3 +468,74 @@ def test_htmx_history_restore_gets_the_whole_page(carol_client, db):
         "/reports/?sort=-verified", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in response.content.decode()
+
+
+def test_overlapping_spans_labelled_differently_are_a_disagreement(
+    carol_client, article, alice, bob
+):
+    # bob selects alice's sentence but stops before its full stop: two spans, no
+    # identical one, and still a disagreement the desk must see.
+    label_quote(article, alice, SENTENCE, "official_claim")
+    label_quote(article, bob, SENTENCE[:-1], "unsourced_speculation")
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    section = html[html.index('id="disagreements-heading"') :]
+    section = section[: section.index("</section>")]
+    assert "<strong>Overlapping selections</strong>, labelled differently" in section
+    assert "alice chose" in section and "official claim" in section
+    assert "bob chose" in section and "unsourced speculation" in section
+    assert "No disagreements" not in section
+    # On the text: the 8 words of the sentence, none labelled alike.
+    assert "(0 of 8 words labelled alike)" in html
+
+
+def test_overlapping_spans_labelled_alike_are_no_disagreement(carol_client, article, alice, bob):
+    label_quote(article, alice, SENTENCE, "official_claim")
+    label_quote(article, bob, SENTENCE[:-1], "official_claim")
+    html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
+    assert "No disagreements" in html
+    assert "(8 of 8 words labelled alike)" in html
+
+
+def test_a_barely_labelled_article_is_flagged_and_sorted_after_the_others(carol_client, alice):
+    made = _articles(2, labelled=False)
+    long = Article.objects.create(
+        title="Story long",
+        body="y" * 3000,
+        published=datetime.date(2025, 1, 1),
+        fingerprint="long".ljust(64, "0"),
+    )
+    # Story 0: half speculation over 20 of 100 characters; Story 1: all fact;
+    # the long story: 10 of 3,000 characters (0.3 %), all speculation.
+    for article, start, kind in [
+        (made[0], 0, "unsourced_speculation"),
+        (made[0], 50, "verified_fact"),
+        (made[1], 0, "verified_fact"),
+        (made[1], 50, "verified_fact"),
+        (long, 0, "unsourced_speculation"),
+    ]:
+        body = article.body
+        label_span(
+            article=article,
+            reviewer=alice,
+            start=start,
+            end=start + 10,
+            quote=body[start : start + 10],
+            kind=kind,
+        )
+    html = carol_client.get("/reports/?sort=-speculation").content.decode()
+    # Highest speculation first, but never the barely labelled article, whose 100 % says little.
+    assert re.findall(r'/report/">(Story [\w ]+)</a>', html) == ["Story 0", "Story 1", "Story long"]
+    row = html[html.index("Story long") :]
+    row = row[: row.index("</tr>")]
+    assert (
+        '<td class="num speculation">100 % <span class="flag">(only 0.3 % labelled)</span>' in row
+    )
+    assert '<td class="num coverage">0.3 %</td>' in row
+    assert "Too little labelled to judge" in row
+    assert 'class="too-little"' in html
+    # Either direction: still after the others.
+    html = carol_client.get("/reports/?sort=speculation").content.decode()
+    assert re.findall(r'/report/">(Story [\w ]+)</a>', html) == ["Story 1", "Story 0", "Story long"]
+    # Sorting by coverage puts it where it belongs: last, highest first.
+    html = carol_client.get("/reports/?sort=-coverage").content.decode()
+    assert re.findall(r'/report/">(Story [\w ]+)</a>', html)[-1] == "Story long"

@@ -27,6 +27,7 @@ from annotations.highlights import article_highlights, changed, load_spans, span
 from annotations.kinds import CATEGORIES, KINDS, NAMES
 from annotations.labelling import LabelError, change_label, label_span, remove_label
 from annotations.models import NOTE_MAX_LENGTH, Article, Span
+from annotations.reviews import finished_state
 from annotations.span_panel import SpanPanel, span_panel_for
 from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
@@ -67,6 +68,7 @@ def render_article_page(
         request, article, highlights=highlights, panel=panel, error=error, import_form=ImportForm()
     )
     context["orphans"] = needs_attention(article)
+    context["finished"] = finished_state(article.id, request.user)
     return render(request, TEMPLATE, context, status=status)
 
 

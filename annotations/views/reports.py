@@ -16,6 +16,7 @@ from annotations import report
 from annotations.access import get_article
 from annotations.attention import needs_attention
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
+from annotations.reviews import finished_state
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
 
@@ -24,9 +25,12 @@ from annotations.views.site import refusal
 @login_required
 def article_report(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article(article_id)
+    finished = finished_state(article.id, request.user)
+    shown = report.article_report(article, finished=finished.names)
     context = {
         "article": article,
-        "report": report.article_report(article),
+        "report": shown,
+        "finished": finished,
         "orphans": needs_attention(article),  # shown apart, out of every figure
     }
     return render(request, "annotations/report.html", context)
@@ -44,7 +48,9 @@ def report_list(request: HtmxHttpRequest, article_id: int, name: str) -> HttpRes
     article = get_article(article_id)
     if request.htmx:
         return HttpResponse(report.report_list_html(article, name))
-    context = {"article": article, "report": report.article_report(article, every_span=True)}
+    finished = finished_state(article.id, request.user)
+    shown = report.article_report(article, finished=finished.names, every_span=True)
+    context = {"article": article, "report": shown, "finished": finished}
     return render(request, "annotations/report.html", context)
 
 
