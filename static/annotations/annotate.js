@@ -247,6 +247,8 @@
       if (event.target.closest("[data-toolbar-close]")) hideToolbar();
     });
     toolbar.addEventListener("htmx:afterRequest", function (event) {
+      // The toolbar's own label request (a POST) only, not the offer selection.js fetches into it.
+      if (event.detail.requestConfig && event.detail.requestConfig.verb !== "post") return;
       // Not detail.successful: a refusal we swapped into the toolbar counts as "successful".
       if (event.detail.xhr.status >= 300) return;
       hideToolbar();
