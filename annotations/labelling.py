@@ -144,6 +144,8 @@ def label_span(
 
 @dataclass(frozen=True, slots=True)
 class Labelled:
+    """What ``label_selection`` did: the label set, and whether its span is new."""
+
     label: Label
     span_created: bool
 

@@ -65,7 +65,7 @@ from typing import Generic, TypeVar
 
 import regex
 
-from annotations import graphemes
+from annotations.graphemes import snap as snap_to_clusters
 
 NEAR = 0.9
 WORD_WINDOW = 64
@@ -91,7 +91,7 @@ def snap(text: str, start: int, end: int) -> Range:
     if start == end:
         return start, end
     start, end = _word_before(text, start), _word_after(text, end)
-    return graphemes.snap(text, start, end)
+    return snap_to_clusters(text, start, end)
 
 
 def _word_before(text: str, offset: int) -> int:

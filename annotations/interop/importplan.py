@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from annotations import selection
 from annotations.interop.locate import Locator, NotFound
 from annotations.interop.readers import Record, Refusal
+from annotations.selection import SpanIndex, snap
 
 Account = TypeVar("Account", bound=Hashable)
 
@@ -95,7 +95,7 @@ def plan(
     documents = {_document_key(r.target) for r in records if r.target}
     ours = {_document_key(url) for url in article_urls if url}
     seen: dict[tuple[Account, int, int], Write[Account]] = {}
-    spans = selection.SpanIndex(body, [(at, *at) for at in {key[1:] for key in existing}])
+    spans = SpanIndex(body, [(at, *at) for at in {key[1:] for key in existing}])
     for record in records:
         if len(documents) > 1 and record.target and _document_key(record.target) not in ours:
             result.refusals.append(
@@ -120,7 +120,7 @@ def plan(
         # Snapped, and on the span it nearly matches, as the write will store it
         # (annotations.selection): a Label Studio region that splits an emoji becomes
         # the whole emoji, here, so that the plan compares and writes what the app stores.
-        start, end = selection.snap(body, where.start, where.end)
+        start, end = snap(body, where.start, where.end)
         place = spans.best(start, end)
         if place is None:
             spans.add((start, end), start, end)
