@@ -17,8 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
-from annotations import graphemes, ingest
+from annotations import ingest, selection
 from annotations.corrections import SpanText, Status, reanchor
+from annotations.matching import near_span
 from annotations.models import (
     NOTE_MAX_LENGTH,
     URL_MAX_LENGTH,
@@ -139,9 +140,53 @@ def label_span(
     note: str = "",
     source_url: str = "",
     body_revision: int | None = None,
+    keep_separate: bool = False,
 ) -> Label:
-    """Create (or reuse) the span at ``start:end`` and set ``reviewer``'s label on it.
+    """Set ``reviewer``'s label on the span the selection ``start:end`` means.
 
+    As ``label_selection``, for callers that need only the label.
+    """
+    return label_selection(
+        article=article,
+        reviewer=reviewer,
+        start=start,
+        end=end,
+        quote=quote,
+        kind=kind,
+        note=note,
+        source_url=source_url,
+        body_revision=body_revision,
+        keep_separate=keep_separate,
+    ).label
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """What ``label_selection`` did: the label set, and whether its span is new."""
+
+    label: Label
+    span_created: bool
+
+
+def label_selection(
+    *,
+    article: Article,
+    reviewer: Any,
+    start: int,
+    end: int,
+    quote: str,
+    kind: str,
+    note: str = "",
+    source_url: str = "",
+    body_revision: int | None = None,
+    keep_separate: bool = False,
+) -> Labelled:
+    """Set ``reviewer``'s label on the span the selection ``start:end`` means.
+
+    The selection is snapped (whole words and grapheme clusters, no white
+    space at its ends: ``annotations.selection``); when it is near-identical
+    to a stored span, the label goes on that span, unless ``keep_separate``
+    asks for a span of its own (issue 13). Otherwise the span is created.
     Labelling a span twice with the same values changes nothing, so a double
     submission is harmless; with other values it updates the reviewer's label.
     ``body_revision``, the revision the offsets are into (the page's), is
@@ -159,17 +204,20 @@ def label_span(
                     raise StaleRevision(STALE_REVISION)
                 where = _anchor(article.body, start, end, quote)
                 _bump_revision([article.pk])
-                span, _ = Span.objects.get_or_create(
-                    article=article,
-                    start=where.start,
-                    end=where.end,
-                    defaults={
-                        "quote": where.quote,
-                        "prefix": where.prefix,
-                        "suffix": where.suffix,
-                        "created_by": reviewer,
-                    },
+                span = near_span(
+                    article.pk, article.body, where.start, where.end, keep_separate=keep_separate
                 )
+                span_created = span is None
+                if span is None:
+                    span = Span.objects.create(
+                        article=article,
+                        start=where.start,
+                        end=where.end,
+                        quote=where.quote,
+                        prefix=where.prefix,
+                        suffix=where.suffix,
+                        created_by=reviewer,
+                    )
                 # A new label's history row holds its reviewer; in a request,
                 # history_user is the logged-in user, the same person.
                 label, created = Label.objects.get_or_create(
@@ -184,7 +232,7 @@ def label_span(
                 )
                 if not created:
                     _update(label, reviewer, kind, note, source_url)
-                return label
+                return Labelled(label, span_created)
         except IntegrityError:
             # A unique constraint lost to a writer that committed between our read
             # and our insert: everything above is rolled back; read again. With the
@@ -223,8 +271,11 @@ def import_labels(
     Under the article's lock (``lock_article``) it reads the article's labels
     once and hands them, with the article, to ``decide``, which returns the
     labels to set: so nothing can change between the decision and the
-    writes. Each is checked as ``label_span`` checks a label (its fields, its
-    quote at its offsets, edges on grapheme clusters); any that fails, or
+    writes. Each is checked and snapped as ``label_span`` does (its fields,
+    its quote at its offsets, edges on whole words and grapheme clusters),
+    and goes on the stored span, or one added by this import, that it is
+    near-identical to (``annotations.selection``; an import never asks to keep
+    a separate span). Any that fails, or
     that the reviewer already has on that span, raises ``LabelError`` and
     nothing is written. An import only adds: it never changes or removes a
     label. The writes are a constant number of statements (spans and labels
@@ -245,25 +296,35 @@ def import_labels(
         new = list(decide(article, existing))
         if not new:
             return 0
+        # The spans stored and those this import adds, for the near-identical rule
+        # (annotations.selection): a label near-identical to a span goes on it.
+        ids = _span_ids(article)
+        places = selection.SpanIndex(article.body, [(at, *at) for at in ids])
+        fresh: dict[tuple[int, int], tuple[int, Anchor]] = {}
         checked = []
         for item in new:
             kind, note, source_url = clean_label_fields(item.kind, item.note, item.source_url)
             where = _anchor(article.body, item.start, item.end, item.quote)
-            key = (item.reviewer_id, where.start, where.end)
+            place = places.best(where.start, where.end)
+            if place is None:
+                place = (where.start, where.end)
+                places.add(place, *place)
+                fresh[place] = (item.reviewer_id, where)
+            key = (item.reviewer_id, *place)
             if key in existing:
                 raise LabelError(
                     "An import sets new labels only: this reviewer already labelled "
                     f"“{where.quote[:60]}”."
                 )
             existing[key] = (kind, note, source_url)
-            checked.append((item.reviewer_id, where, kind, note, source_url))
+            checked.append((item.reviewer_id, place, kind, note, source_url))
         _bump_revision([article.pk])
-        spans = _spans_at(article, [(reviewer_id, where) for reviewer_id, where, *_ in checked])
+        spans = _spans_at(article, ids, fresh)
         labels = []
-        for reviewer_id, where, kind, note, source_url in checked:
+        for reviewer_id, place, kind, note, source_url in checked:
             labels.append(
                 Label(
-                    span_id=spans[where.start, where.end],
+                    span_id=spans[place],
                     article_id=article.pk,
                     reviewer_id=reviewer_id,
                     kind=kind,
@@ -281,25 +342,28 @@ def import_labels(
         return len(labels)
 
 
-def _spans_at(article: Article, places: list[tuple[int, Anchor]]) -> dict[tuple[int, int], int]:
-    """The id of the article's span at each place, creating those that are missing.
+def _spans_at(
+    article: Article,
+    ids: dict[tuple[int, int], int],
+    fresh: dict[tuple[int, int], tuple[int, Anchor]],
+) -> dict[tuple[int, int], int]:
+    """``ids`` (the article's spans, ``_span_ids``) with the ``fresh`` spans created.
 
-    One query and the inserts, under the article's lock (no one else adds a
-    span meanwhile). A new span's creator is the reviewer of its first imported label.
+    The inserts, under the article's lock (no one else adds a span meanwhile).
+    A new span's creator is the reviewer of its first imported label.
     """
-    ids = _span_ids(article)
-    missing: dict[tuple[int, int], Span] = {}
-    for reviewer_id, where in places:
-        if (where.start, where.end) not in ids and (where.start, where.end) not in missing:
-            missing[where.start, where.end] = Span(
-                article_id=article.pk,
-                start=where.start,
-                end=where.end,
-                quote=where.quote,
-                prefix=where.prefix,
-                suffix=where.suffix,
-                created_by_id=reviewer_id,
-            )
+    missing = {
+        place: Span(
+            article_id=article.pk,
+            start=where.start,
+            end=where.end,
+            quote=where.quote,
+            prefix=where.prefix,
+            suffix=where.suffix,
+            created_by_id=reviewer_id,
+        )
+        for place, (reviewer_id, where) in fresh.items()
+    }
     created = Span.objects.bulk_create(missing.values(), batch_size=_IMPORT_BATCH)
     if any(span.pk is None for span in created):  # a database that returns no ids
         return _span_ids(article)
@@ -318,12 +382,20 @@ def _span_ids(article: Article) -> dict[tuple[int, int], int]:
 
 
 def _anchor(body: str, start: int, end: int, quote: str) -> Anchor:
-    """The span to store: the client's quote checked at the client's offsets, then its
-    edges widened to whole grapheme clusters (annotations.graphemes), whatever the
-    client did, so that no span splits an emoji or a letter from its accent."""
+    """The span to store: the client's quote checked at the client's offsets, then
+    snapped (annotations.selection: white space at the ends trimmed, edges widened to
+    whole words and grapheme clusters), whatever the client did, so that no span
+    splits a word, an emoji or a letter from its accent."""
     try:
+        if 0 <= start < end <= len(body):
+            selected = body[start:end]
+            if selected.isspace():
+                raise LabelError("Only white space is selected: select some words.")
+            start += len(selected) - len(selected.lstrip())
+            end -= len(selected) - len(selected.rstrip())
+            quote = quote.strip()
         checked = anchor(body, start, end, quote)
-        snapped = graphemes.snap(body, start, end)
+        snapped = selection.snap(body, start, end)
         if snapped == (start, end):
             return checked
         return anchor(body, *snapped, body[snapped[0] : snapped[1]])

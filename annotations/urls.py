@@ -37,6 +37,7 @@ urlpatterns = [
         annotate.label_remove,
         name="label_remove",
     ),
+    path("articles/<int:article_id>/spans/offer/", annotate.span_offer, name="span_offer"),
     path("articles/<int:article_id>/spans/<int:span_id>/", annotate.span_panel, name="span_panel"),
     path("articles/<int:article_id>/spans/", annotate.span_items, name="span_items"),
     path("articles/<int:article_id>/finished/", reviews.review_finished, name="review_finished"),

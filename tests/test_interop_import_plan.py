@@ -268,3 +268,21 @@ def test_a_passage_that_splits_an_emoji_becomes_the_whole_emoji_as_every_span_do
     existing = {(1, 0, flag + 2): ("verified_fact", "", "")}
     again = plan(body, [record], article_urls=[], accounts=USERS, existing=existing)
     assert not again.writes and len(again.unchanged) == 1
+
+
+def test_a_passage_near_identical_to_a_stored_span_is_planned_on_that_span():
+    # Issue 13: alice's "Insurers have not yet commented." is stored; a file whose
+    # regions stop before the full stop means her span, as a selection in the app does.
+    body = "Insurers have not yet commented. Nobody else did."
+    stored = {(1, 0, 32): ("official_claim", "", "")}
+
+    def record(origin: str, reviewer: str, kind: str) -> Record:
+        quote = "Insurers have not yet commented"
+        return Record(origin, reviewer, "", kind, quote, start=0, end=len(quote))
+
+    records = [record("a", "alice", "official_claim"), record("b", "bob", "verified_fact")]
+    the_plan = plan(body, records, article_urls=[], accounts=USERS, existing=stored)
+    # alice's own label is already there (a re-import changes nothing); bob's goes on her span.
+    assert [(w.account, w.start, w.end) for w in the_plan.unchanged] == [(1, 0, 32)]
+    assert [(w.account, w.start, w.end) for w in the_plan.writes] == [(2, 0, 32)]
+    assert the_plan.writes[0].quote == "Insurers have not yet commented."

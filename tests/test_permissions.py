@@ -194,6 +194,21 @@ MATRIX = [
         data={"action": "reopen"},
         label="without htmx",
     ),
+    # The toolbar's offer of the span a selection nearly matches: it shows what readers read.
+    Endpoint(
+        "span_offer",
+        "GET",
+        "/articles/{article}/spans/offer/?start=0&end=8",
+        (401, 200, 200, 200, 200),
+        htmx=True,
+    ),
+    Endpoint(
+        "span_offer",
+        "GET",
+        "/articles/{article}/spans/offer/?start=0&end=8",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
     Endpoint("article_report", "GET", "/articles/{article}/report/", (302, 200, 200, 200, 200)),
     # "Show all" of a long side list or report list: every logged-in user reads them.
     Endpoint(

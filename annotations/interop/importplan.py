@@ -4,8 +4,9 @@
 read from a file (``readers.read``) and sorts each record into exactly one of:
 
 - **write**: a label to set (``annotations.labelling.import_labels``), on a
-  span whose edges are widened to whole grapheme clusters as every span's are
-  (``annotations.graphemes``);
+  span snapped to whole words and grapheme clusters as every span is, or on
+  the span already there (or earlier in the file) it is near-identical to
+  (``annotations.selection``), as the write will place it;
 - **unchanged**: the reviewer already has this very label there (same kind,
   note and source), so writing it would change nothing. This is what makes a
   re-import of the same file a no-op;
@@ -33,9 +34,9 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from annotations.graphemes import snap
 from annotations.interop.locate import Locator, NotFound
 from annotations.interop.readers import Record, Refusal
+from annotations.selection import SpanIndex, snap
 
 Account = TypeVar("Account", bound=Hashable)
 
@@ -94,6 +95,7 @@ def plan(
     documents = {_document_key(r.target) for r in records if r.target}
     ours = {_document_key(url) for url in article_urls if url}
     seen: dict[tuple[Account, int, int], Write[Account]] = {}
+    spans = SpanIndex(body, [(at, *at) for at in {key[1:] for key in existing}])
     for record in records:
         if len(documents) > 1 and record.target and _document_key(record.target) not in ours:
             result.refusals.append(
@@ -115,10 +117,15 @@ def plan(
         if isinstance(where, NotFound):
             result.refusals.append(Refusal(record.origin, where.reason))
             continue
-        # Edges between grapheme clusters, as every span has them (annotations.graphemes):
-        # a Label Studio region that splits an emoji becomes the whole emoji, here, so
-        # that the plan compares and writes the span the app would store.
+        # Snapped, and on the span it nearly matches, as the write will store it
+        # (annotations.selection): a Label Studio region that splits an emoji becomes
+        # the whole emoji, here, so that the plan compares and writes what the app stores.
         start, end = snap(body, where.start, where.end)
+        place = spans.best(start, end)
+        if place is None:
+            spans.add((start, end), start, end)
+        else:
+            start, end = place
         write = Write(record, account, start, end, body[start:end], where.by)
         key = (account, start, end)
         values = (record.kind, record.note.strip(), record.source_url.strip())

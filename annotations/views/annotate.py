@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations.access import editor_required, get_article, get_label, is_editor
 from annotations.attention import needs_attention
 from annotations.forms import ImportForm
-from annotations.graphemes import snap
 from annotations.highlights import article_highlights, changed, load_spans, span_items_html
 from annotations.kinds import CATEGORIES, KINDS, NAMES
-from annotations.labelling import LabelError, change_label, label_span, remove_label
+from annotations.labelling import LabelError, change_label, label_selection, remove_label
+from annotations.matching import offer
 from annotations.models import NOTE_MAX_LENGTH, Article, Span
 from annotations.reviews import finished_state
 from annotations.span_panel import SpanPanel, span_panel_for
@@ -138,26 +138,24 @@ def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     article = get_article(article_id)
     try:
         start, end, quote = selection(request.POST)
-        # Whether the side list already has this span: insert its item, or replace it.
-        # At the offsets label_span stores: widened to whole grapheme clusters.
-        stored = dict(zip(("start", "end"), snap(article.body, start, end), strict=True))
-        span_was_new = not Span.objects.filter(article=article, **stored).exists()
-        label = label_span(
+        done = label_selection(
             article=article,
             reviewer=request.user,
             start=start,
             end=end,
             quote=quote,
             body_revision=revision_of(request.POST),
+            keep_separate=request.POST.get("keep_separate") == "1",
             **_fields(request.POST),
         )
     except LabelError as error:
         return refuse(request, article, error)
     if not request.htmx:
         return redirect("article_detail", article_id=article.id)
-    from_panel = request.POST.get("from") == "panel"
-    panel = span_panel_for(label.span, request.user) if from_panel else None
-    return _changes(request, article, label.span, span_was_new=span_was_new, panel=panel)
+    span = done.label.span
+    panel = span_panel_for(span, request.user) if request.POST.get("from") == "panel" else None
+    # A new span's item is inserted in the side list; an existing one's replaced.
+    return _changes(request, article, span, span_was_new=done.span_created, panel=panel)
 
 
 @require_POST
@@ -217,6 +215,23 @@ def span_items(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     if not request.htmx:
         return render_article_page(request, article, every_item=True)
     return HttpResponse(span_items_html(article, load_spans(article)))
+
+
+@require_GET
+@login_required
+def span_offer(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
+    """What the toolbar offers for a selection: the existing span it would label, if any.
+
+    The toolbar asks as the selection changes (``?start=&end=``, code points);
+    the answer is a fragment for the toolbar, empty when the selection makes a
+    new span. Readers may ask too: it shows nothing they cannot read.
+    """
+    article = get_article(article_id)
+    start, end = (request.GET.get(name, "") for name in ("start", "end"))
+    if not (_OFFSET.fullmatch(start) and _OFFSET.fullmatch(end)):
+        return refusal(request, "The selection's start and end must be whole numbers.")
+    found = offer(article, int(start), int(end))
+    return render(request, f"{TEMPLATE}#span_offer", {"article": article, "offer": found})
 
 
 @require_GET

@@ -83,7 +83,7 @@
     while (head < tail && /\s/.test(chars[head])) head++;
     while (tail > head && /\s/.test(chars[tail - 1])) tail--;
     if (head === tail) return null;
-    var edges = snapToGraphemes(start + head, start + tail);
+    var edges = snapToGraphemes.apply(null, snapToWords(start + head, start + tail));
     return {
       start: edges[0],
       end: edges[1],
@@ -118,12 +118,14 @@
     return out;
   }
 
-  // Code point offsets where clusters start near offset, and the window's ends.
-  function clusterStarts(offset) {
-    var lo = Math.max(0, offset - WINDOW);
+  // Code point offsets where segments (clusters, or words) start near offset, and the window's ends.
+  function clusterStarts(offset, by, width) {
+    by = by || segmenter;
+    width = width || WINDOW;
+    var lo = Math.max(0, offset - width);
     var starts = [];
     var at = lo;
-    Array.from(segmenter.segment(canonicalText(lo, offset + WINDOW))).forEach(function (part) {
+    Array.from(by.segment(canonicalText(lo, offset + width))).forEach(function (part) {
       starts.push(at);
       at += codePoints(part.segment).length;
     });
@@ -134,6 +136,28 @@
     if (!segmenter) return [start, end];  // the server snaps anyway
     var before = clusterStarts(start);
     var after = clusterStarts(end);
+    var left = before.starts.filter(function (s) { return s <= start; });
+    var right = after.starts.filter(function (s) { return s >= end; });
+    return [
+      left.length ? left[left.length - 1] : before.lo,
+      right.length ? right[0] : after.hi,
+    ];
+  }
+
+  // --- Whole words ----------------------------------------------------------
+  // The rule of annotations/selection.py, which the server applies again: an
+  // edge inside a word moves out to the word's edge (Unicode word boundaries,
+  // found within WORD_WINDOW code points); punctuation and spaces are words of
+  // their own, so an edge next to them stays.
+
+  var WORD_WINDOW = 64;
+  var words = window.Intl && Intl.Segmenter
+    ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
+
+  function snapToWords(start, end) {
+    if (!words) return [start, end];  // the server snaps anyway
+    var before = clusterStarts(start, words, WORD_WINDOW);
+    var after = clusterStarts(end, words, WORD_WINDOW);
     var left = before.starts.filter(function (s) { return s <= start; });
     var right = after.starts.filter(function (s) { return s >= end; });
     return [
@@ -165,6 +189,10 @@
       window.scrollX + document.documentElement.clientWidth - toolbar.offsetWidth - 8));
     toolbar.style.top = top + "px";
     toolbar.style.left = left + "px";
+    // selection.js asks the server whether this selection means a span already there.
+    toolbar.dispatchEvent(new CustomEvent("sourcemark:selection", {
+      bubbles: true, detail: { start: picked.start, end: picked.end },
+    }));
   }
 
   function update() {
@@ -219,6 +247,8 @@
       if (event.target.closest("[data-toolbar-close]")) hideToolbar();
     });
     toolbar.addEventListener("htmx:afterRequest", function (event) {
+      // The toolbar's own label request (a POST) only, not the offer selection.js fetches into it.
+      if (event.detail.requestConfig && event.detail.requestConfig.verb !== "post") return;
       // Not detail.successful: a refusal we swapped into the toolbar counts as "successful".
       if (event.detail.xhr.status >= 300) return;
       hideToolbar();
