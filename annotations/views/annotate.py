@@ -8,6 +8,10 @@ answers with only what changed (``highlights.changed``), swapped out of
 band: the paragraphs the span touches, the span's item in the side list, and
 the panel when it is open. Without htmx every write redirects back to the
 page, and every refusal renders the page with the message.
+
+The page and its fragments are ``never_cache``: htmx changes the page after it
+loaded, so the browser's copy is stale after the first label, and Back would
+show it (issue 12).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
@@ -184,12 +189,14 @@ def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
 # --- Reading ---------------------------------------------------------------------------
 
 
+@never_cache
 @require_GET
 @login_required
 def article_detail(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     return render_article_page(request, get_article(article_id))
 
 
+@never_cache
 @require_GET
 @login_required
 def span_items(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
@@ -203,6 +210,7 @@ def span_items(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     return HttpResponse(span_items_html(article, load_spans(article)))
 
 
+@never_cache
 @require_GET
 @login_required
 def span_panel(request: HtmxHttpRequest, article_id: int, span_id: int) -> HttpResponse:
