@@ -54,8 +54,9 @@ def test_page_shows_highlights_as_marks_with_paragraph_offsets(alice_client, art
     )
     assert f'<li id="span-item-{span.id}">' in html
     assert 'id="label-toolbar"' in html
-    for name in ("Verified fact", "Official claim", "Unsourced speculation"):
-        assert f">{name}</button>" in html
+    # Each button shows its key (issue 12), hidden from its accessible name.
+    for key, name in enumerate(("Verified fact", "Official claim", "Unsourced speculation"), 1):
+        assert f'<kbd aria-hidden="true">{key}</kbd> {name}</button>' in html
 
 
 def test_a_disagreement_is_shown_as_disputed(alice_client, article, alice, bob):
@@ -456,7 +457,10 @@ def test_removing_the_last_label_removes_the_highlight(alice_client, article, al
     assert response.status_code == 200
     assert f'<li id="span-item-{span_id}" hx-swap-oob="delete"></li>' in html
     assert '<p id="p-0" data-start="0" data-end="48" hx-swap-oob="true">Officials say' in html
-    assert "hidden hx-swap-oob" in html  # the panel closes
+    # The panel stays, to offer the label back (issue 12).
+    assert "hidden hx-swap-oob" not in html
+    assert "Your label “Official claim” was removed, and the highlight with it." in html
+    assert 'name="kind" value="official_claim"' in html
     assert not Span.objects.exists()
 
 

@@ -31,7 +31,7 @@ from annotations.highlights import article_highlights, changed, load_spans, span
 from annotations.kinds import CATEGORIES, KINDS, NAMES
 from annotations.labelling import LabelError, change_label, label_span, remove_label
 from annotations.models import NOTE_MAX_LENGTH, Article, Span
-from annotations.span_panel import SpanPanel, span_panel_for
+from annotations.span_panel import SpanPanel, Undo, span_panel_for, undo_of
 from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
@@ -81,11 +81,12 @@ def _changes(
     span_was_new: bool = False,
     span_gone: bool = False,
     panel: SpanPanel | None = None,
-    close_panel: bool = False,
+    undo: Undo | None = None,
 ) -> HttpResponse:
-    """The htmx answer to a write on ``span``: what changed, and the panel when it shows the span."""
+    """The htmx answer to a write on ``span``: what changed, and the panel when it shows
+    the span (with ``undo``: the label just removed, and an Undo button)."""
     changes = changed(article, span, span_was_new=span_was_new, span_gone=span_gone)
-    context = _context(request, article, changes=changes, panel=panel, close_panel=close_panel)
+    context = _context(request, article, changes=changes, panel=panel, undo=undo)
     return render(request, f"{TEMPLATE}#changes", context)
 
 
@@ -170,10 +171,12 @@ def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
 @editor_required
 @throttle_label_writes
 def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> HttpResponse:
-    """Remove the editor's own label; the span goes too when it was the last."""
+    """Remove the editor's own label; the span goes too when it was the last. The panel
+    stays open (even when the span went) with an Undo that labels the span again."""
     article = get_article(article_id)
     label = get_label(article, label_id)
     span = label.span
+    undo = undo_of(label)
     try:
         span_gone = remove_label(label, request.user)
     except LabelError as error:
@@ -183,7 +186,7 @@ def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
             return redirect("article_detail", article_id=article.id)
         return redirect("span_panel", article_id=article.id, span_id=span.id)
     panel = None if span_gone else span_panel_for(span, request.user)
-    return _changes(request, article, span, span_gone=span_gone, panel=panel, close_panel=span_gone)
+    return _changes(request, article, span, span_gone=span_gone, panel=panel, undo=undo)
 
 
 # --- Reading ---------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from annotations.models import Article
+from annotations.labelling import label_span
+from annotations.models import Article, Label
 from annotations.seeding import load_seeds
-from tests.browser.test_annotate_in_chromium import drag_select, mark
+from tests.browser.test_annotate_in_chromium import PHRASE, drag_select, mark
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +28,7 @@ def _count(page) -> str:
     return page.locator("#span-count").inner_text()
 
 
-def test_back_from_the_report_shows_the_label_just_made(open_as, seed_article, site_debug):
+def test_back_from_the_report_shows_the_label_just_made(open_as, seed_article):
     page = open_as(_user("alice"))
     # A first page sets the CSRF cookie: the article page is then cached under the
     # cookies it is shown with (Vary: Cookie), as in a browser that logged in.
@@ -47,4 +48,95 @@ def test_back_from_the_report_shows_the_label_just_made(open_as, seed_article, s
     page.wait_for_url(f"**/articles/{seed_article.id}/")
     mark(page, "One version").wait_for()
     assert _count(page) == after
+    assert page.errors == []
+
+
+def _label_phrase(article: Article, username: str, kind: str, **fields: str) -> None:
+    start = article.body.index(PHRASE)
+    label_span(
+        article=article,
+        reviewer=_user(username),
+        start=start,
+        end=start + len(PHRASE),
+        quote=PHRASE,
+        kind=kind,
+        **fields,
+    )
+
+
+def test_enter_in_the_panel_saves_the_note_and_source(open_as, seed_article):
+    _label_phrase(seed_article, "alice", "official_claim")
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    mark(page, "One version").click()
+    panel = page.locator("#span-panel")
+    form = panel.locator("form.label-form")
+    form.locator("textarea[name=note]").fill("Said on state TV")
+    form.locator("input[name=source_url]").fill("https://example.org/tv")
+    form.locator("input[name=source_url]").press("Enter")
+    panel.locator(".note", has_text="Said on state TV").wait_for()
+    label = Label.objects.get(span__quote=PHRASE)
+    assert (label.kind, label.note, label.source_url) == (
+        "official_claim",
+        "Said on state TV",
+        "https://example.org/tv",
+    )
+
+    # The explicit Save does the same, and keeps the label.
+    form.locator("textarea[name=note]").fill("Said on state TV, twice")
+    form.get_by_role("button", name="Save").click()
+    panel.locator(".note", has_text="twice").wait_for()
+    label.refresh_from_db()
+    assert (label.kind, label.note) == ("official_claim", "Said on state TV, twice")
+    assert page.errors == []
+
+
+def test_undo_puts_back_the_label_just_removed(open_as, seed_article):
+    _label_phrase(
+        seed_article,
+        "alice",
+        "unsourced_speculation",
+        note="Who says?",
+        source_url="https://a.example/",
+    )
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    count = _count(page)
+    mark(page, "One version").click()
+    panel = page.locator("#span-panel")
+    panel.get_by_role("button", name="Remove my label").click()
+    undo = panel.get_by_role("button", name="Undo")
+    undo.wait_for()
+    assert mark(page, "One version").count() == 0
+    assert not Label.objects.filter(span__quote=PHRASE).exists()
+
+    undo.click()
+    mark(page, "One version").wait_for()
+    assert _count(page) == count
+    label = Label.objects.get(span__quote=PHRASE)
+    assert (label.kind, label.note, label.source_url) == (
+        "unsourced_speculation",
+        "Who says?",
+        "https://a.example/",
+    )
+    # The audit trail keeps the removal and the label made again.
+    panel.locator(".panel-label .reviewer", has_text="alice").wait_for()
+    actions = Label.history.order_by("history_date").values_list("history_type", flat=True)
+    assert list(actions.filter(reviewer__username="alice", note="Who says?")) == ["+", "-", "+"]
+    assert page.errors == []
+
+
+def test_undo_on_a_span_others_labelled_shows_both_in_the_audit_trail(open_as, seed_article):
+    _label_phrase(seed_article, "bob", "verified_fact")
+    _label_phrase(seed_article, "alice", "official_claim", note="Per the ministry")
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    mark(page, "One version").click()
+    panel = page.locator("#span-panel")
+    panel.get_by_role("button", name="Remove my label").click()
+    panel.get_by_role("button", name="Undo").click()
+    panel.locator(".note", has_text="Per the ministry").wait_for()
+    assert panel.locator(".reviewer").all_inner_texts() == ["bob", "alice"]
+    panel.get_by_text("Removed labels").click()
+    assert panel.locator("details.trail li", has_text="alice removed").count() == 1
     assert page.errors == []
