@@ -3,6 +3,8 @@ Save and Undo, overlapping highlights, the edit form's date, and the small visib
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -139,4 +141,56 @@ def test_undo_on_a_span_others_labelled_shows_both_in_the_audit_trail(open_as, s
     assert panel.locator(".reviewer").all_inner_texts() == ["bob", "alice"]
     panel.get_by_text("Removed labels").click()
     assert panel.locator("details.trail li", has_text="alice removed").count() == 1
+    assert page.errors == []
+
+
+def _label(article: Article, username: str, quote: str, kind: str, after: str = "") -> None:
+    start = article.body.index(quote, article.body.index(after) if after else 0)
+    label_span(
+        article=article,
+        reviewer=_user(username),
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        kind=kind,
+    )
+
+
+def exact_mark(page, text: str):
+    return page.locator("#article-body mark", has_text=re.compile(f"^{re.escape(text)}$"))
+
+
+_STYLE = """m => { const s = getComputedStyle(m); return {
+  background: s.backgroundColor, line: s.textDecorationStyle, lineColour: s.textDecorationColor,
+  border: s.borderBottomStyle, edges: s.boxShadow, spans: m.dataset.spans}; }"""
+
+
+def test_an_outer_span_stays_visible_where_an_inner_one_covers_it(open_as, seed_article):
+    _label_phrase(seed_article, "alice", "unsourced_speculation")
+    _label(seed_article, "bob", "two million", "official_claim", after=PHRASE)
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    outer = mark(page, "One version").evaluate(_STYLE)
+    inner = exact_mark(page, "two million").evaluate(_STYLE)
+    # The inner span: its own background and its own line (double) below the text.
+    assert inner["background"] == "rgb(207, 224, 245)"  # --claim
+    assert inner["border"] == "double"
+    # The outer span's dotted underline, in its colour, runs on through the inner one.
+    assert (inner["line"], inner["lineColour"]) == (outer["line"], outer["lineColour"])
+    assert outer["lineColour"] == "rgb(154, 74, 0)"  # --spec-edge
+    assert page.errors == []
+
+
+def test_adjacent_spans_with_the_same_label_stay_two(open_as, seed_article):
+    _label(seed_article, "alice", "two mil", "verified_fact", after=PHRASE)
+    _label(seed_article, "alice", "lion", "verified_fact", after=PHRASE)
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    first = exact_mark(page, "two mil").evaluate(_STYLE)
+    second = exact_mark(page, "lion").evaluate(_STYLE)
+    assert first["spans"] != second["spans"]
+    assert first["background"] == second["background"]
+    # Each span's edges are drawn: the end of the first, the start of the second.
+    assert "inset" in first["edges"] and "-2px" in first["edges"]
+    assert "inset" in second["edges"]
     assert page.errors == []
