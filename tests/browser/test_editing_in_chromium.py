@@ -3,6 +3,7 @@ Save and Undo, overlapping highlights, the edit form's date, and the small visib
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -193,4 +194,24 @@ def test_adjacent_spans_with_the_same_label_stay_two(open_as, seed_article):
     # Each span's edges are drawn: the end of the first, the start of the second.
     assert "inset" in first["edges"] and "-2px" in first["edges"]
     assert "inset" in second["edges"]
+    assert page.errors == []
+
+
+def test_saving_the_edit_form_unchanged_keeps_every_field(open_as, seed_article):
+    Article.objects.filter(pk=seed_article.pk).update(
+        outlet="BBC News",
+        url="https://www.bbc.co.uk/news/world-europe-63755473",
+        byline="Jane Doe, John Roe",
+        published=datetime.date(2009, 6, 17),
+    )
+    before = Article.objects.get(pk=seed_article.pk)
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/edit/")
+    # The date input holds the date (an ISO value), not an empty field.
+    assert page.locator("input[name=published]").input_value() == "2009-06-17"
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/articles/{seed_article.id}/")
+    after = Article.objects.get(pk=seed_article.pk)
+    fields = ("title", "body", "outlet", "url", "byline", "published")
+    assert [getattr(after, f) for f in fields] == [getattr(before, f) for f in fields]
     assert page.errors == []
