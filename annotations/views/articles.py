@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import ingest, page_import
+from annotations import ingest, page_import, report
 from annotations.access import editor_required, get_article, is_editor
 from annotations.forms import ArticleDetailsForm, ArticleForm, ArticleFromPageForm, PageSourceForm
 from annotations.labelling import lock_article
@@ -52,9 +52,10 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
         .values_list("article")
         .annotate(n=Count("id"))
     )
+    bars = report.mini_bars(a.id for a in page)
     context = {
         "page": page,
-        "rows": [(article, label_counts.get(article.id, 0)) for article in page],
+        "rows": [(article, label_counts.get(article.id, 0), bars[article.id]) for article in page],
         "previous_link": f"?page={page.number - 1}",
         "next_link": f"?page={page.number + 1}",
         "can_edit": is_editor(request.user),

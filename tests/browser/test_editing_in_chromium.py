@@ -215,3 +215,55 @@ def test_saving_the_edit_form_unchanged_keeps_every_field(open_as, seed_article)
     fields = ("title", "body", "outlet", "url", "byline", "published")
     assert [getattr(after, f) for f in fields] == [getattr(before, f) for f in fields]
     assert page.errors == []
+
+
+def test_the_small_visible_things(open_as, seed_article):
+    Article.objects.create(title="Undated", body="No date here.", fingerprint="d" * 64)
+    _label_phrase(seed_article, "alice", "verified_fact")
+    _label_phrase(seed_article, "bob", "official_claim")
+    page = open_as(_user("alice"))
+    page.goto(f"/articles/{seed_article.id}/")
+    # Keys on the label buttons.
+    drag_select(page, "One version is", "up to two million")
+    toolbar = page.locator("#label-toolbar")
+    toolbar.wait_for(state="visible")
+    assert toolbar.locator(".kind-button").all_inner_texts() == [
+        "1 Verified fact",
+        "2 Official claim",
+        "3 Unsourced speculation",
+    ]
+    page.keyboard.press("Escape")
+    # "Disputed", capitalised, in the legend and the badges.
+    assert page.locator(".legend mark.hl-disputed").inner_text() == "Disputed"
+    badges = page.locator("#span-items .badge.hl-disputed").all_inner_texts()
+    assert badges and set(badges) == {"Disputed"}
+    fact = page.locator(".legend mark.hl-verified_fact").evaluate(
+        "m => getComputedStyle(m).backgroundColor"
+    )
+
+    # The report's verified green is the highlight's.
+    page.goto(f"/articles/{seed_article.id}/report/")
+    assert page.locator(".fill-fact").evaluate("r => getComputedStyle(r).fill") == fact
+
+    # The overview and the list show the publication date, as such.
+    for url in ("/reports/", "/"):
+        page.goto(url)
+        assert "Published" in page.locator("thead").text_content()
+        undated = page.locator("tr", has_text="Undated")
+        assert "–" in undated.inner_text()
+        assert "25 Nov 2022" in page.locator("tr", has_text="Putin tells").inner_text()
+    # The list's Balance column shows the balance.
+    bar = page.locator("tr", has_text="Putin tells").locator("svg.bar")
+    assert "Disputed" in bar.get_attribute("aria-label")
+    assert page.errors == []
+
+
+def test_an_unknown_sort_is_a_styled_page_that_echoes_nothing(open_as, seed_article, site_debug):
+    page = open_as(_user("alice"))
+    response = page.goto("/reports/?sort=%3Cb%20id%3Dx%3Ebogus%3C%2Fb%3E")
+    assert response.status == 400
+    assert page.locator("h1").inner_text() == "Request not accepted"
+    assert "Unknown sort order" in page.locator("#bad-request").inner_text()
+    assert page.locator("#x").count() == 0 and "bogus" not in page.content()
+    # Styled: the site's stylesheet applies (the card, the header).
+    assert page.locator(".site-header").evaluate("h => getComputedStyle(h).display") == "flex"
