@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.balance import consensus_of_counts
-from annotations.kinds import KINDS, NAMES
+from annotations.kinds import CATEGORIES, KINDS, NAMES
 from annotations.models import Article, Span
 from annotations.segments import Segment, split, touching
 from annotations.text import paragraph_ranges
@@ -37,6 +37,13 @@ INLINE_SPAN_ITEMS = 300
 # also faster than a str.translate table on non-ASCII text, and it runs for
 # every segment and item of the page.
 escape = html.escape
+# A segment inside spans of two labels names the outermost's in a class (o-<short
+# name>, the colour's name in annotate.css): short, as a dense article has one on
+# most of its thousands of segments.
+_OUTER = {
+    kind: f" hl-nested o-{short}"
+    for kind, short in zip(CATEGORIES, ("fact", "claim", "spec", "disputed"), strict=True)
+}
 
 
 @dataclass(slots=True)
@@ -163,7 +170,8 @@ def paragraphs_html(
 
     Each paragraph carries its code point range in ``data-start``/``data-end``
     so the page's script can turn a selection into offsets; each highlighted
-    segment is a ``<mark>`` listing the spans covering it, innermost last.
+    segment is a ``<mark>`` listing the spans covering it, innermost last, its
+    classes saying where a span starts or ends and which label the outermost has.
     """
     ranges = paragraph_ranges(body)
     indexes = range(len(ranges)) if only is None else only
@@ -173,10 +181,12 @@ def paragraphs_html(
         relevant = spans.values()
     else:
         relevant = [s for s in spans.values() if touching(wanted, s.start, s.end)]
+    relevant = list(relevant)
     cut = split(wanted, [(s.id, s.start, s.end) for s in relevant])
     swap = ' hx-swap-oob="true"' if oob else ""
+    edges = ({s.start for s in relevant}, {s.end for s in relevant})
     return "".join(
-        _paragraph(body, index, start, end, segments, spans, swap)
+        _paragraph(body, index, start, end, segments, spans, swap, edges)
         for index, (start, end), segments in zip(indexes, wanted, cut, strict=True)
     )
 
@@ -189,7 +199,9 @@ def _paragraph(
     segments: list[Segment],
     spans: dict[int, SpanSummary],
     swap: str,
+    edges: tuple[set[int], set[int]],
 ) -> str:
+    starts, ends = edges
     parts = [f'<p id="p-{index}" data-start="{start}" data-end="{end}"{swap}>']
     for segment in segments:
         text = escape(body[segment.start : segment.end])
@@ -197,11 +209,21 @@ def _paragraph(
             parts.append(text)
             continue
         inner = spans[segment.spans[-1]]
-        nested = " hl-nested" if len(segment.spans) > 1 else ""
+        # Where a span starts (s) or ends (e) the segment's edge is drawn, so two
+        # adjacent spans with the same label stay two (annotate.css).
+        classes = f"hl hl-{inner.consensus}"
+        if segment.start in starts:
+            classes += " s"
+        if segment.end in ends:
+            classes += " e"
+        if len(segment.spans) > 1:
+            # Inside several spans: the innermost's background and line, and the
+            # outermost's underline continuing through it (o-<label>) when it differs.
+            outer = spans[segment.spans[0]].consensus
+            classes += " hl-nested" if outer == inner.consensus else _OUTER[outer]
         ids = " ".join(map(str, segment.spans))
         parts.append(
-            f'<mark class="hl hl-{inner.consensus}{nested}" data-spans="{ids}" '
-            f'title="{inner.title}">{text}</mark>'
+            f'<mark class="{classes}" data-spans="{ids}" title="{inner.title}">{text}</mark>'
         )
     parts.append("</p>")
     return "".join(parts)

@@ -37,7 +37,15 @@ def near_span(
         shortest = int((high - low) * selection.NEAR)
         spans = spans.filter(start__lt=end, end__gt=start, end__gte=F("start") + shortest)
     found = {span.pk: span for span in spans}
-    key = selection.best(body, (start, end), [(pk, s.start, s.end) for pk, s in found.items()])
+    key = selection.best(
+        body,
+        (start, end),
+        [
+            (pk, s.start, s.end)
+            for pk, s in found.items()
+            if s.start is not None and s.end is not None
+        ],
+    )
     return None if key is None else found[key]
 
 

@@ -311,8 +311,9 @@ class Summary:
     title: str
     outlet: str
     authors: str
-    date: datetime.date
+    date: datetime.date  # what the date sort uses: published, else the day it was added
     chars: int
+    published: datetime.date | None = None  # what the Published column shows
     cached: Figures | None = None
 
     @property
@@ -385,7 +386,7 @@ COLUMNS = (
     Column("Title"),
     Column("Outlet"),
     Column("Author(s)"),
-    Column("Date", sort="date"),
+    Column("Published", sort="date"),
     Column("Balance of the labelled text", css="bar-col"),
     Column("Coverage of the article", css="num", sort="coverage"),
     Column("Spans", css="num"),
@@ -462,7 +463,7 @@ def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
     cached: dict[int, Cached] = {}
     for id, title, outlet_name, authors, published, created_at, chars, *cache in rows:
         date = published or created_at.date()
-        summaries[id] = Summary(id, title, outlet_name, authors, date, chars)
+        summaries[id] = Summary(id, title, outlet_name, authors, date, chars, published)
         cached[id] = Cached(id, chars, *cache)
     if sort.lstrip("-") == "date":
         # Dates are known without labels: only this page's figures are needed.
@@ -476,6 +477,29 @@ def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
         summaries[article_id].cached = figures
     ordered = _sorted(list(summaries.values()), sort)
     return Paginator(ordered, ARTICLES_PER_PAGE).get_page(page_number)
+
+
+def mini_bars(article_ids: Iterable[int]) -> dict[int, SafeString]:
+    """Each article's small balance bar, as the overview shows it (for the article list).
+
+    One query when every article's figures are cached, three when some are stale
+    (``figures.balances``), however many articles.
+    """
+    rows = (
+        Article.objects.filter(id__in=list(article_ids))
+        .order_by()
+        .annotate(chars=Length("body"))
+        .values_list("id", "chars", *FIGURE_FIELDS)
+    )
+    cached = [Cached(id, chars, *cache) for id, chars, *cache in rows]
+    figures = balances(cached)
+    shown = {c.article_id: figures[c.article_id].balance for c in cached if c.article_id in figures}
+    return {
+        c.article_id: report_html.balance_bar(
+            bar(shown.get(c.article_id) or balance(c.total, ())), mini=True
+        )
+        for c in cached
+    }
 
 
 def _sorted(summaries: list[Summary], sort: str) -> list[Summary]:

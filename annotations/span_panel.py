@@ -1,7 +1,7 @@
 """What the span panel shows: every reviewer's label on one span, and its audit trail.
 
 The panel opens when a highlight is clicked (``views.annotate.span_panel``)
-and after a write from it. Two queries, however many labels and history
+and after a write from it; after "Remove my label" it offers to undo it (``Undo``). Two queries, however many labels and history
 entries the span has.
 """
 
@@ -51,6 +51,39 @@ class SpanPanel:
     removed: list[AuditEntry]
     can_label: bool
     my_label: PanelLabel | None
+
+
+@dataclass(frozen=True)
+class Undo:
+    """A label just removed, as "Undo" sends it to ``label_create``: the same span,
+    label, note and source, through the normal write path (so the audit trail keeps
+    the removal and shows the label made again)."""
+
+    start: int
+    end: int
+    quote: str
+    kind: str
+    kind_name: str
+    note: str
+    source_url: str
+
+
+def undo_of(label: Label) -> Undo | None:
+    """What undoes the removal of ``label``. Call before removing it; no query when
+    its span is loaded (``access.get_label`` loads it). None for an orphan's label:
+    its span has no place to label again (issue 14)."""
+    span = label.span
+    if span.start is None or span.end is None:
+        return None
+    return Undo(
+        start=span.start,
+        end=span.end,
+        quote=span.quote,
+        kind=label.kind,
+        kind_name=NAMES[label.kind],
+        note=label.note,
+        source_url=label.source_url,
+    )
 
 
 def span_panel_for(span: Span, user: Any) -> SpanPanel:

@@ -8,6 +8,10 @@ answers with only what changed (``highlights.changed``), swapped out of
 band: the paragraphs the span touches, the span's item in the side list, and
 the panel when it is open. Without htmx every write redirects back to the
 page, and every refusal renders the page with the message.
+
+The page and its fragments are ``never_cache``: htmx changes the page after it
+loaded, so the browser's copy is stale after the first label, and Back would
+show it (issue 12).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
@@ -28,7 +33,7 @@ from annotations.labelling import LabelError, change_label, label_selection, rem
 from annotations.matching import offer
 from annotations.models import NOTE_MAX_LENGTH, Article, Span
 from annotations.reviews import finished_state
-from annotations.span_panel import SpanPanel, span_panel_for
+from annotations.span_panel import SpanPanel, Undo, span_panel_for, undo_of
 from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
@@ -80,11 +85,12 @@ def _changes(
     span_was_new: bool = False,
     span_gone: bool = False,
     panel: SpanPanel | None = None,
-    close_panel: bool = False,
+    undo: Undo | None = None,
 ) -> HttpResponse:
-    """The htmx answer to a write on ``span``: what changed, and the panel when it shows the span."""
+    """The htmx answer to a write on ``span``: what changed, and the panel when it shows
+    the span (with ``undo``: the label just removed, and an Undo button)."""
     changes = changed(article, span, span_was_new=span_was_new, span_gone=span_gone)
-    context = _context(request, article, changes=changes, panel=panel, close_panel=close_panel)
+    context = _context(request, article, changes=changes, panel=panel, undo=undo)
     return render(request, f"{TEMPLATE}#changes", context)
 
 
@@ -179,10 +185,12 @@ def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
 @editor_required
 @throttle_label_writes
 def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> HttpResponse:
-    """Remove the editor's own label; the span goes too when it was the last."""
+    """Remove the editor's own label; the span goes too when it was the last. The panel
+    stays open (even when the span went) with an Undo that labels the span again."""
     article = get_article(article_id)
     label = get_label(article, label_id)
     span = label.span
+    undo = undo_of(label)
     try:
         span_gone = remove_label(label, request.user)
     except LabelError as error:
@@ -192,18 +200,20 @@ def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
             return redirect("article_detail", article_id=article.id)
         return redirect("span_panel", article_id=article.id, span_id=span.id)
     panel = None if span_gone else span_panel_for(span, request.user)
-    return _changes(request, article, span, span_gone=span_gone, panel=panel, close_panel=span_gone)
+    return _changes(request, article, span, span_gone=span_gone, panel=panel, undo=undo)
 
 
 # --- Reading ---------------------------------------------------------------------------
 
 
+@never_cache
 @require_GET
 @login_required
 def article_detail(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     return render_article_page(request, get_article(article_id))
 
 
+@never_cache
 @require_GET
 @login_required
 def span_items(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
@@ -217,6 +227,7 @@ def span_items(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     return HttpResponse(span_items_html(article, load_spans(article)))
 
 
+@never_cache
 @require_GET
 @login_required
 def span_offer(request: HtmxHttpRequest, article_id: int) -> HttpResponse:

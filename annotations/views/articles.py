@@ -3,6 +3,9 @@
 A new article is typed or pasted (``article_create``), or starts from a web
 page: a saved file or an address, previewed (``article_preview``) and saved
 as previewed (``article_create_from_page``; see ``annotations.page_import``).
+
+The list is ``never_cache``: its counts change with every label, and Back must
+not show the copy the browser kept from before them (issue 12).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations import ingest, page_import
+from annotations import ingest, page_import, report
 from annotations.access import editor_required, get_article, is_editor
 from annotations.forms import (
     ArticleDetailsForm,
@@ -38,6 +42,7 @@ from newsroom.uploads import was_too_large
 ARTICLES_PER_PAGE = 25
 
 
+@never_cache
 @require_GET
 @login_required
 def article_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -53,9 +58,10 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
         .values_list("article")
         .annotate(n=Count("id"))
     )
+    bars = report.mini_bars(a.id for a in page)
     context = {
         "page": page,
-        "rows": [(article, label_counts.get(article.id, 0)) for article in page],
+        "rows": [(article, label_counts.get(article.id, 0), bars[article.id]) for article in page],
         "previous_link": f"?page={page.number - 1}",
         "next_link": f"?page={page.number + 1}",
         "can_edit": is_editor(request.user),

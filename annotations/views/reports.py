@@ -1,7 +1,8 @@
 """The balance report of one article, its CSV download, and the overview of every article.
 
 What each page shows is shaped by ``annotations.report``; the CSV by
-``annotations.exports``.
+``annotations.exports``. Every page here is ``never_cache``: labels change
+them, and Back must show them as they are now, not the browser's copy (issue 12).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from annotations import report
@@ -21,6 +23,7 @@ from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
 
 
+@never_cache
 @require_GET
 @login_required
 def article_report(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
@@ -36,6 +39,7 @@ def article_report(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     return render(request, "annotations/report.html", context)
 
 
+@never_cache
 @require_GET
 @login_required
 def report_list(request: HtmxHttpRequest, article_id: int, name: str) -> HttpResponse:
@@ -66,6 +70,7 @@ def article_labels_csv(request: HtmxHttpRequest, article_id: int) -> StreamingHt
     )
 
 
+@never_cache
 @require_GET
 @login_required
 def report_overview(request: HtmxHttpRequest) -> HttpResponse:

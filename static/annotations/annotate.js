@@ -220,7 +220,16 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    // Enter in a note or source field would submit with the first button,
+    // Enter in the panel's note or source of one's own label presses its Save
+    // (same label); Shift+Enter is a new line in the note.
+    var save = event.key === "Enter" && !event.shiftKey && event.target.form &&
+      event.target.form.querySelector("[data-save]");
+    if (save) {
+      event.preventDefault();
+      save.click();
+      return;
+    }
+    // Elsewhere, Enter in a note or source field would submit with the first button,
     // silently choosing "Verified fact": the label must be chosen explicitly.
     if (event.key === "Enter" && event.target.matches &&
         event.target.matches("#label-toolbar input, .label-form input")) {

@@ -127,7 +127,8 @@ def test_change_then_remove_a_label_in_the_panel(open_as, seed_article):
     assert Label.objects.get(span__quote=PHRASE).kind == "official_claim"
 
     panel.get_by_role("button", name="Remove my label").click()
-    panel.wait_for(state="hidden")
+    # The panel stays to offer the label back (issue 12); the highlight is gone.
+    panel.get_by_role("button", name="Undo").wait_for()
     assert mark(page, "One version").count() == 0
     assert not Span.objects.filter(quote=PHRASE).exists()
     assert page.errors == []
