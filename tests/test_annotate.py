@@ -49,7 +49,8 @@ def test_page_shows_highlights_as_marks_with_paragraph_offsets(alice_client, art
     span = Span.objects.get()
     assert '<p id="p-0" data-start="0" data-end="48">' in html
     assert (
-        f'<mark class="hl hl-official_claim" data-spans="{span.id}" title="Official claim">'
+        f'<mark class="hl hl-official_claim" aria-describedby="span-item-{span.id}" '
+        f'data-spans="{span.id}" title="Official claim">'
         "Officials say</mark> 300,000" in html
     )
     assert f'<li id="span-item-{span.id}">' in html
@@ -62,7 +63,7 @@ def test_a_disagreement_is_shown_as_disputed(alice_client, article, alice, bob):
     label_quote(article, alice, "Officials say", "official_claim")
     label_quote(article, bob, "Officials say", "verified_fact")
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
-    assert 'class="hl hl-disputed" data-spans="' in html
+    assert 'class="hl hl-disputed" aria-describedby="' in html
     assert 'title="Disputed">Officials say</mark>' in html
 
 
@@ -74,7 +75,9 @@ def test_nested_spans_list_every_covering_span_innermost_last(alice_client, arti
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
     assert f'data-spans="{outer.id}" title="Official claim">Officials say </mark>' in html
     assert (
-        f'<mark class="hl hl-verified_fact hl-nested" data-spans="{outer.id} {inner.id}" '
+        f'<mark class="hl hl-verified_fact hl-nested" '
+        f'aria-describedby="span-item-{outer.id} span-item-{inner.id}" '
+        f'data-spans="{outer.id} {inner.id}" '
         'title="Verified fact">300,000</mark>' in html
     )
     assert f'data-spans="{outer.id}" title="Official claim"> reservists</mark>' in html
@@ -109,8 +112,10 @@ def test_page_queries_do_not_grow_with_spans(
     _many_spans(long_article, alice, 500)
     with django_assert_num_queries(5):
         large = alice_client.get(f"/articles/{long_article.id}/")
-    assert small.content.decode().count('<mark class="hl hl-verified_fact" data-spans=') == 10
-    assert large.content.decode().count('<mark class="hl hl-verified_fact" data-spans=') == 500
+    assert small.content.decode().count('<mark class="hl hl-verified_fact" aria-describedby=') == 10
+    assert (
+        large.content.decode().count('<mark class="hl hl-verified_fact" aria-describedby=') == 500
+    )
 
 
 # --- Labelling a selection -------------------------------------------------------------

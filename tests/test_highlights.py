@@ -44,6 +44,7 @@ def test_only_the_requested_paragraphs_are_rendered_for_an_out_of_band_swap():
     out = paragraphs_html(body, _summaries([(4, 6, 9)]), [1], oob=True)
     assert out == (
         '<p id="p-1" data-start="6" data-end="16" hx-swap-oob="true">'
-        '<mark class="hl hl-verified_fact" data-spans="4" title="Verified fact">Two</mark>'
+        '<mark class="hl hl-verified_fact" aria-describedby="span-item-4" data-spans="4" '
+        'title="Verified fact">Two</mark>'
         " words.</p>"
     )

@@ -29,6 +29,7 @@ from annotations.models import NOTE_MAX_LENGTH, Article, Span
 from annotations.span_panel import SpanPanel, span_panel_for
 from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
+from annotations.views.live import revision_of
 from annotations.views.site import refusal
 
 TEMPLATE = "annotations/article_detail.html"
@@ -47,6 +48,7 @@ def _context(request: HtmxHttpRequest, article: Article, **extra: object) -> dic
         "kinds": KIND_BUTTONS,
         "legend": LEGEND,
         "note_max_length": NOTE_MAX_LENGTH,
+        "live_revision": revision_of(article),
         **extra,
     }
 
