@@ -100,7 +100,8 @@
 
   function openPanelOrNote() {
     var kept = offsets.selectionOffsets();
-    var point = kept && offsets.pointAt(kept.start, false);
+    var start = kept ? kept.start : (first >= 0 ? sentences[first][0] : null);
+    var point = start === null ? null : offsets.pointAt(start, false);
     var mark = point && (point.node.nodeType === Node.ELEMENT_NODE ? point.node : point.node.parentElement)
       .closest("mark[data-spans]");
     if (mark && window.htmx) {
@@ -137,13 +138,13 @@
     return button ? button.textContent.trim() : kind;
   }
 
-  document.addEventListener("htmx:afterRequest", function (event) {
+  // Before the swap: the form that sent a removal goes with the panel it was in.
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.elt;
-    if (!form || form.tagName !== "FORM" || !root.contains(form)) return;
-    if (event.detail.xhr.status >= 300) return;  // errors.js says why
+    var action = (form && form.getAttribute && form.getAttribute("hx-post")) || "";
+    if (!/\/labels\//.test(action) || event.detail.xhr.status >= 300) return;  // errors.js says why
     var data = event.detail.requestConfig && event.detail.requestConfig.formData;
     var kind = data && data.get ? data.get("kind") : "";
-    var action = form.getAttribute("hx-post") || "";
     if (/\/remove\/$/.test(action)) {
       say("Your label was removed.");
     } else if (kind) {
@@ -180,5 +181,12 @@
       rescue();
     }, 0);
   });
-  document.addEventListener("htmx:afterSettle", function () { window.setTimeout(rescue, 0); });
+  document.addEventListener("htmx:afterSettle", function () {
+    window.setTimeout(function () {
+      // The cursor stays where it was, visible again once the label is on the page.
+      if (on && first >= 0 && document.activeElement === body &&
+          !offsets.selectionOffsets()) showSentences();
+      rescue();
+    }, 0);
+  });
 })();
