@@ -84,10 +84,13 @@
     }
     var started = generation;
     var url = root.dataset.liveUrl + "?since=" + encodeURIComponent(root.dataset.liveRevision);
-    window.fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" })
+    // Not sent as htmx: logged out, the answer is login_required's redirect, which is not
+    // followed (no login page fetched, no error in the console); errors.js tells the editor
+    // at their next write.
+    window.fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
       .then(function (response) {
-        // Logged out or no longer allowed: errors.js says so at the editor's next write.
-        if (response.status === 401 || response.status === 403 || response.status === 404) stopped = true;
+        if (response.type === "opaqueredirect" || response.status === 403 ||
+            response.status === 404) stopped = true;
         return response.status === 200 ? response.text() : null;
       })
       .then(function (html) {
