@@ -14,9 +14,12 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Aggregate, CharField, Count, Q
 from django.db.models.functions import Substr
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,6 +57,7 @@ class SpanSummary:
     quote: str  # The first QUOTE_PREVIEW_CHARS characters only.
     labels: int = 0
     consensus: str = ""
+    reviewers: tuple[str, ...] = ()  # usernames, sorted
 
     @property
     def title(self) -> str:
@@ -148,15 +152,43 @@ def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[
         queryset.order_by()
         .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
         .order_by("start", "-end", "id")
-        .values_list("id", "start", "end", Substr("quote", 1, QUOTE_PREVIEW_CHARS), *KINDS)
+        .annotate(reviewer_names=_Reviewers("labels__reviewer__username"))
+        .values_list(
+            "id",
+            "start",
+            "end",
+            Substr("quote", 1, QUOTE_PREVIEW_CHARS),
+            "reviewer_names",
+            *KINDS,
+        )
     )
     spans: dict[int, SpanSummary] = {}
-    for span_id, start, end, quote, *counts in rows:
+    for span_id, start, end, quote, names, *counts in rows:
         labels = sum(counts)
         if labels:  # A span without labels is being removed: it is not shown.
             agreed = consensus_of_counts(counts) or ""
-            spans[span_id] = SpanSummary(span_id, start, end, quote, labels, agreed)
+            reviewers = tuple(sorted(names.split(","))) if names else ()
+            spans[span_id] = SpanSummary(span_id, start, end, quote, labels, agreed, reviewers)
     return spans
+
+
+class _Reviewers(Aggregate):
+    """The span's reviewers' usernames joined by commas, which usernames cannot hold:
+    GROUP_CONCAT in SQLite, STRING_AGG in PostgreSQL (Django 5.2 has no aggregate
+    for both). In load_spans' one query, so a highlight can name who labelled it."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+        )
 
 
 def paragraphs_html(
@@ -222,8 +254,12 @@ def _paragraph(
             outer = spans[segment.spans[0]].consensus
             classes += " hl-nested" if outer == inner.consensus else _OUTER[outer]
         ids = " ".join(map(str, segment.spans))
+        # Described by the spans' items in the side list: label, quote and reviewers
+        # for assistive technology (aria-label is not allowed on <mark>).
+        described = " ".join(f"span-item-{span_id}" for span_id in segment.spans)
         parts.append(
-            f'<mark class="{classes}" data-spans="{ids}" title="{inner.title}">{text}</mark>'
+            f'<mark class="{classes}" aria-describedby="{described}" '
+            f'data-spans="{ids}" title="{inner.title}">{text}</mark>'
         )
     parts.append("</p>")
     return "".join(parts)
@@ -253,5 +289,6 @@ def span_item_html(
         f'<a href="{spans_url}{summary.id}/" data-span-link="{summary.id}">'
         f'<span class="badge hl hl-{summary.consensus}">{summary.title}</span> '
         f'<span class="quote">{escape(summary.quote)}{more}</span> '
-        f'<span class="count" title="labels">({summary.labels})</span></a></li>'
+        f'<span class="count" title="labels">({summary.labels})</span> '
+        f'<span class="reviewers">by {escape(", ".join(summary.reviewers))}</span></a></li>'
     )

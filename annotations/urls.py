@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.views import annotate, articles, corrections, interop, reports, reviews
+from annotations.views import annotate, articles, corrections, interop, live, reports, reviews
 
 urlpatterns = [
     path("", articles.article_list, name="article_list"),
@@ -41,6 +41,7 @@ urlpatterns = [
     path("articles/<int:article_id>/spans/<int:span_id>/", annotate.span_panel, name="span_panel"),
     path("articles/<int:article_id>/spans/", annotate.span_items, name="span_items"),
     path("articles/<int:article_id>/finished/", reviews.review_finished, name="review_finished"),
+    path("articles/<int:article_id>/changes/", live.article_changes, name="article_changes"),
     path("articles/<int:article_id>/report/", reports.article_report, name="article_report"),
     path("articles/<int:article_id>/report/<slug:name>/", reports.report_list, name="report_list"),
     path("reports/", reports.report_overview, name="report_overview"),

@@ -4,7 +4,8 @@ lost and on a phantom label.
 
 No timing is asserted (speed is measured by ``make loadtest``). SQLite shares
 one connection between the live server's threads, so it gets one editor; on
-PostgreSQL three editors race on the hot phrases.
+PostgreSQL three editors race on the hot phrases while a viewer per article
+follows its changes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def plan(transactional_db) -> dict:
 def test_a_short_run_passes_and_the_check_catches_a_lost_and_a_phantom_label(
     live_server, tmp_path, plan
 ):
+    # The viewers (live colleagues) are more people at once: PostgreSQL only, as above.
+    viewers = 1 if connection.vendor == "postgresql" else 0
     outcome = run.run_locust(
         plan,
         [live_server.url],
@@ -50,14 +53,20 @@ def test_a_short_run_passes_and_the_check_catches_a_lost_and_a_phantom_label(
         users=len(plan["usernames"]),
         spawn_rate=10,
         # Quick editors, still under the server's write throttle (60 a minute).
-        options=scenario.defaults(duration=4, think=(0.05, 0.15), writes_per_minute=60),
+        options=scenario.defaults(
+            duration=4, think=(0.05, 0.15), writes_per_minute=60, viewers_per_article=viewers
+        ),
     )
     load, acknowledged = outcome["load"], outcome["ledger"]
 
     assert load["overall"]["errors"] == 0, load["error_examples"]
     assert load["overall"]["requests"] > 0
-    assert load["by_action"]["log in"]["requests"] == len(plan["usernames"])
+    people = len(plan["usernames"]) + viewers * len(plan["articles"])
+    assert load["by_action"]["log in"]["requests"] == people
     assert load["by_action"]["label"]["requests"] > 0
+    if viewers:  # one per article, its page asking whether the article changed
+        assert load["by_action"]["article page (viewer)"]["requests"] == len(plan["articles"])
+        assert load["by_action"]["live: unchanged"]["requests"] > 0
     clean = ledger.check(acknowledged, run.stored())
     assert ledger.passed(clean), clean
     assert clean["acknowledged_labels"] > 0

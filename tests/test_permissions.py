@@ -221,6 +221,21 @@ MATRIX = [
         (302, 200, 200, 200, 200),
         label="without htmx",
     ),
+    # Live colleagues: whoever reads the article follows its changes ("since=0": alice's label).
+    Endpoint(
+        "article_changes",
+        "GET",
+        "/articles/{article}/changes/?since=0",
+        (401, 200, 200, 200, 200),
+        htmx=True,
+    ),
+    Endpoint(
+        "article_changes",
+        "GET",
+        "/articles/{article}/changes/?since=0",
+        (302, 200, 200, 200, 200),
+        label="without htmx",
+    ),
     Endpoint(
         "report_list",
         "GET",

@@ -36,6 +36,7 @@ from annotations.reviews import finished_state
 from annotations.span_panel import SpanPanel, Undo, span_panel_for, undo_of
 from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
+from annotations.views.live import live_revision
 from annotations.views.site import refusal
 
 TEMPLATE = "annotations/article_detail.html"
@@ -54,6 +55,7 @@ def _context(request: HtmxHttpRequest, article: Article, **extra: object) -> dic
         "kinds": KIND_BUTTONS,
         "legend": LEGEND,
         "note_max_length": NOTE_MAX_LENGTH,
+        "live_revision": live_revision(article),
         **extra,
     }
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import gevent
 from gevent.event import Event
-from locust import between, constant_throughput, events, task
+from locust import between, constant, constant_throughput, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
 from locust.exception import StopUser
@@ -44,6 +44,7 @@ SOURCES = ("", "https://example.org/source")
 LOGIN_FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HX_HEADERS_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')  # <body hx-headers>, what htmx sends
 SPAN_ITEM = re.compile(r'id="span-item-(\d+)"')
+LIVE_REVISION = re.compile(r'data-live-revision="([^"]*)"')
 
 
 def _add_options(parser: Any) -> None:
@@ -348,3 +349,53 @@ class Editor(Person):
     def csv_export(self) -> None:
         self.tick()
         self.client.get(f"/articles/{self.article()['id']}/labels.csv", name="CSV export")
+
+
+_viewers = 0
+
+
+class Viewer(Person):
+    """Someone with one article open and not labelling: the page (static/annotations/live.js)
+    asks every two seconds whether the article changed since the revision it shows. One
+    per article and ``--viewers-per-article``; the editors' writes are what they see."""
+
+    fixed_count = 0  # set from the plan (_count_viewers), before Locust spawns anyone
+    wait_time = constant(2)
+
+    def on_start(self) -> None:
+        global _viewers
+        articles = self.plan["articles"]
+        self.article_id = articles[_viewers % len(articles)]["id"]
+        _viewers += 1
+        self.revision = ""
+        super().on_start()
+        path = f"/articles/{self.article_id}/"
+        with self.client.get(path, name="article page (viewer)", catch_response=True) as page:
+            match = LIVE_REVISION.search(page.text or "")
+            if page.status_code == 200 and not match:
+                page.failure("no data-live-revision on the article page")
+        if match:
+            self.revision = match.group(1)
+
+    @task
+    def poll(self) -> None:
+        path = f"/articles/{self.article_id}/changes/?since={self.revision}"
+        # As live.js asks: a plain GET, not an htmx request.
+        with self.client.get(path, name="live: unchanged", catch_response=True) as answer:
+            if answer.status_code == 204:
+                return
+            answer.request_meta["name"] = "live: changed"
+            match = LIVE_REVISION.search(answer.text or "")
+            if answer.status_code != 200 or not match:
+                answer.failure(f"live: {answer.status_code} {(answer.text or '')[:200]}")
+                return
+            self.revision = match.group(1)
+
+
+def _count_viewers(environment: Environment, **_: Any) -> None:
+    given = environment.parsed_options
+    if given is not None:
+        Viewer.fixed_count = given.viewers_per_article * len(plan(environment)["articles"])
+
+
+events.init.add_listener(_count_viewers)

@@ -24,10 +24,11 @@ Extending it:
 
 * More kinds of people: add a ``Person`` subclass to the locustfile; it logs in
   and waits for the others like an editor, and its requests join the figures.
-  A viewer per article polling "changed since revision N" (issue 12) is a
-  ``Viewer(Person)`` with ``fixed_count`` set from the plan's article count (pass
-  the total with ``--users``) and one ``@task`` for the poll; a viewer writes
-  nothing, so the ledger needs no change.
+  The viewers are one: ``Viewer(Person)`` keeps one article open and asks every two
+  seconds whether it changed (issue 12, live colleagues), ``--viewers-per-article``
+  of them (1 by default) on top of the ``--users`` editors; a viewer writes
+  nothing, so the ledger needs no change. Their polls are two rows of the
+  figures: "live: unchanged" (204) and "live: changed" (the highlights).
 * Throughput at saturation (issue 17): ``--rate R`` replaces the reading pauses
   by Locust's ``constant_throughput`` so that all editors together act R times a
   second; raise ``--writes-per-minute`` with it (and the servers' throttle, see
@@ -286,6 +287,9 @@ def run_locust(
     shutil.rmtree(figures, ignore_errors=True)  # no ledger of an earlier run may count
     figures.mkdir(parents=True)
     (figures / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    # The viewers (the locustfile's Viewer, one class count fixed from the plan) come on
+    # top of the editors.
+    users += options["viewers_per_article"] * len(plan["articles"])
     # Logging in is paced by the spawn rate; the hard limit only guards against a hang.
     limit = options["duration"] + users / spawn_rate + 120
     locust = {

@@ -59,10 +59,25 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         default=2000,
         help="per editor: bounded in count too",
     )
+    group.add_argument(
+        "--viewers-per-article",
+        type=int,
+        default=1,
+        help="people with each article open, its page asking every two seconds whether it "
+        "changed (issue 12, live colleagues); on top of the editors",
+    )
     group.add_argument("--seed", type=int, default=6)
 
 
-OPTIONS = ("duration", "think", "rate", "writes_per_minute", "max_actions", "seed")
+OPTIONS = (
+    "duration",
+    "think",
+    "rate",
+    "writes_per_minute",
+    "max_actions",
+    "viewers_per_article",
+    "seed",
+)
 
 
 def defaults(**changes: Any) -> dict[str, Any]:
