@@ -1,10 +1,14 @@
 """``make bench``: build the throwaway database, measure, write bench/RESULTS.md.
 
-    .venv/bin/python -m bench.run [--runs 7] [--keep-data] [--no-browser] [--no-memory]
+    .venv/bin/python -m bench.run [--runs 7] [--scale 1] [--keep-data] [--no-browser] [--no-memory]
 
 PostgreSQL when DATABASE_URL is set (its name must contain "bench": it is
 wiped), else SQLite in bench/out/. ``--keep-data`` reuses a dataset of the
-same sizes left by an earlier run.
+same sizes left by an earlier run. ``--scale 10`` measures at ten times the
+articles and labels (10,000 and 2,000,000; the long article is the same); its
+results are kept apart (``postgresql-x10``). Each figure is printed beside the
+previous committed result of the same database and scale, and a change for
+the worse of more than 20 % is flagged (bench/report.py, ``compare``).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ def measure(
     memory: bool,
     memory_labels: int = MEMORY_LABELS,
 ) -> dict:
-    """Every figure of issue 7 on the dataset ``data`` in the current database."""
+    """Every figure of issues 7 and 17 on the dataset ``data`` in the current database."""
     from annotations.models import Label
     from bench import export, pages, webannotation
     from bench.pages import Unavailable
@@ -62,17 +66,23 @@ def measure(
                 figures.append(export.peak_memory(total, runs=min(runs, 3), fmt=fmt))
             from bench.dataset import add_extra_labels, remove_extra_labels
 
-            extra = add_extra_labels(memory_labels)
-            try:
-                # The same peak at five times the labels: memory stays flat.
-                for fmt in ("csv", "jsonld"):
-                    figures.append(export.peak_memory(memory_labels, runs=min(runs, 3), fmt=fmt))
-            finally:
-                remove_extra_labels(extra)
+            if memory_labels > total:
+                extra = add_extra_labels(memory_labels)
+                try:
+                    # The same peak at five times the labels: memory stays flat.
+                    for fmt in ("csv", "jsonld"):
+                        figures.append(
+                            export.peak_memory(memory_labels, runs=min(runs, 3), fmt=fmt)
+                        )
+                finally:
+                    remove_extra_labels(extra)
     else:
         figures.append(Unavailable("export_rate", "CSV export", "annotations.exports is missing"))
+    from bench import reanchoring
+
     return {
-        "figures": [f.as_dict() if not isinstance(f, Unavailable) else asdict(f) for f in figures],
+        "figures": [f.as_dict() if not isinstance(f, Unavailable) else asdict(f) for f in figures]
+        + [reanchoring.figure(runs)],
         "queries": [c.as_dict() for c in counts],
         "export": export_info,
         "notes": notes,
@@ -94,6 +104,9 @@ def _browser_figure(data, runs: int):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="Timed runs per figure (>= 5).")
+    parser.add_argument(
+        "--scale", type=int, default=1, help="Times the articles and labels (10: 2,000,000)."
+    )
     parser.add_argument("--keep-data", action="store_true", help="Reuse an existing dataset.")
     parser.add_argument("--no-browser", action="store_true", help="Skip Chromium.")
     parser.add_argument("--no-memory", action="store_true", help="Skip the peak-memory runs.")
@@ -110,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import dataset, report
 
-    sizes = dataset.Sizes()
+    sizes = dataset.Sizes.scaled(args.scale)
     data = None
     if args.keep_data:
         from django.core.management import call_command
@@ -128,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
 
     load_before = os.getloadavg()[0]
     results = measure(data, runs=args.runs, browser=not args.no_browser, memory=not args.no_memory)
+    load_after = os.getloadavg()[0]
+    results["load"] = [load_before, load_after]
     results["notes"].append(
         f"Load average (1 min) on the 2 cores: {load_before:.1f} when measuring began, "
-        f"{os.getloadavg()[0]:.1f} at the end; other work on the machine slows every figure."
+        f"{load_after:.1f} at the end; other work on the machine slows every figure."
     )
     results.update(
         date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -142,10 +157,13 @@ def main(argv: list[str] | None = None) -> int:
         generation_s=generation,
         runs=args.runs,
     )
+    results["scale"] = args.scale
+    key = report.key(results)
+    previous = report.previous(args.output, key)
+    report.compare(results, previous)
     report.save(results, args.output)
-    for figure in results["figures"]:
-        verdict = {True: "PASS", False: "FAIL", None: ""}[figure.get("passed")]
-        print(f"{figure['title']}: {figure.get('median', figure.get('reason'))} {verdict}")
+    for line in report.console(results):
+        print(line)
     return 0
 
 
