@@ -348,3 +348,11 @@ class Editor(Person):
     def csv_export(self) -> None:
         self.tick()
         self.client.get(f"/articles/{self.article()['id']}/labels.csv", name="CSV export")
+
+
+class Writer(Editor):
+    """Only labels a phrase, every action (issue 17's write throughput at saturation):
+    ``--rate`` sets the writes a second of all writers together. Chosen with the
+    runner's ``--only-labels``; the default run has editors only."""
+
+    tasks = [Editor.label]
