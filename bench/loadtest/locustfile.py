@@ -355,4 +355,7 @@ class Writer(Editor):
     ``--rate`` sets the writes a second of all writers together. Chosen with the
     runner's ``--only-labels``; the default run has editors only."""
 
-    tasks = [Editor.label]
+
+# Set after the class is made: Locust's metaclass adds a base class's tasks to those a
+# subclass declares.
+Writer.tasks = [Editor.label]
