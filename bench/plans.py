@@ -20,6 +20,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -61,7 +62,7 @@ def requests(data) -> list[tuple[str, Callable[[], object]]]:
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             if response.streaming:
-                b"".join(response.streaming_content)  # type: ignore[arg-type]
+                b"".join(getattr(response, "streaming_content"))  # noqa: B009
             else:
                 response.content  # noqa: B018
 
@@ -97,7 +98,7 @@ def requests(data) -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
-def explain(sql: str, params: object) -> list[str]:
+def explain(sql: str, params: Any) -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -129,7 +130,7 @@ class _Keep:
     def __init__(self, into: list[tuple[str, object]]) -> None:
         self.into = into
 
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.into.append((sql, params))
         return execute(sql, params, many, context)
 
