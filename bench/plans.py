@@ -49,7 +49,7 @@ def key_lines(plan: list[str]) -> list[str]:
     return kept
 
 
-def requests(data) -> list[tuple[str, Callable[[], object]]]:
+def requests(data, cleanups: list[Callable[[], None]]) -> list[tuple[str, Callable[[], object]]]:
     from annotations.models import Article, LabelKind
     from bench.pages import HTMX, FreshRanges, logged_in_client
 
@@ -68,14 +68,13 @@ def requests(data) -> list[tuple[str, Callable[[], object]]]:
 
         return action
 
+    ranges = FreshRanges(Article.objects.get(pk=long_id))  # before capturing: not the POST's
+    cleanups.append(ranges.clean_up)
+
     def label() -> None:
-        ranges = FreshRanges(Article.objects.get(pk=long_id))
         start, end, quote = ranges.next()
         form = {"start": start, "end": end, "quote": quote, "kind": LabelKind.values[0]}
-        try:
-            client.post(f"/articles/{long_id}/labels/", form, **HTMX)
-        finally:
-            ranges.clean_up()
+        client.post(f"/articles/{long_id}/labels/", form, **HTMX)
 
     return [
         (f"Article page, 2,000 spans (`/articles/{medium_id}/`)", get(f"/articles/{medium_id}/")),
@@ -107,20 +106,31 @@ def explain(sql: str, params: Any) -> list[str]:
 
 
 def plans(data) -> list[str]:
+    lines: list[str] = []
+    cleanups: list[Callable[[], None]] = []
+    try:
+        hot = requests(data, cleanups)
+        for title, action in hot:
+            lines += _request_plans(title, action)
+    finally:
+        for cleanup in cleanups:  # the labels the POST added
+            cleanup()
+    return lines
+
+
+def _request_plans(title: str, action: Callable[[], object]) -> list[str]:
     from django.db import connection
 
-    lines: list[str] = []
-    for title, action in requests(data):
-        action()  # warm: the plan of a request as every later one runs it
-        captured: list[tuple[str, object]] = []
-        with connection.execute_wrapper(_Keep(captured)):
-            action()
-        lines += ["", f"### {title}", ""]
-        for sql, params in _selects(captured):
-            first = re.sub(r"\s+", " ", sql)[:140]
-            lines += [f"- `{first}…`", "", "  ```"]
-            lines += [f"  {line}" for line in key_lines(explain(sql, params))]
-            lines += ["  ```"]
+    action()  # warm: the plan of a request as every later one runs it
+    captured: list[tuple[str, object]] = []
+    with connection.execute_wrapper(_Keep(captured)):
+        action()
+    lines = ["", f"### {title}", ""]
+    for sql, params in _selects(captured):
+        first = re.sub(r"\s+", " ", sql)[:140]
+        lines += [f"- `{first}…`", "", "  ```"]
+        lines += [f"  {line}" for line in key_lines(explain(sql, params))]
+        lines += ["  ```"]
     return lines
 
 
