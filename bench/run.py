@@ -36,6 +36,8 @@ def measure(
     browser: bool,
     memory: bool,
     memory_labels: int = MEMORY_LABELS,
+    exports: bool = True,
+    memory_runs: int = 3,
 ) -> dict:
     """Every figure of issues 7 and 17 on the dataset ``data`` in the current database."""
     from annotations.models import Label
@@ -53,17 +55,20 @@ def measure(
                 1, Unavailable("article_page_browser", "Article page in Chromium", reason)
             )
     export_info: dict = {}
-    if export.available():
+    if not exports:
+        notes.append("The exports' rates were not measured in this run (--no-export).")
+    elif export.available():
         export_figures, export_counts, export_info = export.export_figures(runs)
         figures += export_figures
         counts += export_counts
+    if export.available():
         annotation_figures, annotation_counts = webannotation.figures(data, runs)
         figures += annotation_figures
         counts += annotation_counts
         if memory:
             total = Label.objects.count()
             for fmt in ("csv", "jsonld"):
-                figures.append(export.peak_memory(total, runs=min(runs, 3), fmt=fmt))
+                figures.append(export.peak_memory(total, runs=min(runs, memory_runs), fmt=fmt))
             from bench.dataset import add_extra_labels, remove_extra_labels
 
             if memory_labels > total:
@@ -72,7 +77,7 @@ def measure(
                     # The same peak at five times the labels: memory stays flat.
                     for fmt in ("csv", "jsonld"):
                         figures.append(
-                            export.peak_memory(memory_labels, runs=min(runs, 3), fmt=fmt)
+                            export.peak_memory(memory_labels, runs=min(runs, memory_runs), fmt=fmt)
                         )
                 finally:
                     remove_extra_labels(extra)
@@ -110,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-data", action="store_true", help="Reuse an existing dataset.")
     parser.add_argument("--no-browser", action="store_true", help="Skip Chromium.")
     parser.add_argument("--no-memory", action="store_true", help="Skip the peak-memory runs.")
+    parser.add_argument(
+        "--no-export",
+        action="store_true",
+        help="Skip the CSV export's rate and COPY (minutes at --scale 10); memory is still run.",
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR, help="Where RESULTS.md goes.")
     args = parser.parse_args(argv)
 
@@ -140,7 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Dataset ready ({generation or 0:.0f} s): {data.as_dict()}", flush=True)
 
     load_before = os.getloadavg()[0]
-    results = measure(data, runs=args.runs, browser=not args.no_browser, memory=not args.no_memory)
+    results = measure(
+        data,
+        runs=args.runs,
+        browser=not args.no_browser,
+        memory=not args.no_memory,
+        exports=not args.no_export,
+        # A fresh process exporting 2,000,000 labels takes a minute or more: once at scale 10.
+        memory_runs=3 if args.scale == 1 else 1,
+    )
     load_after = os.getloadavg()[0]
     results["load"] = [load_before, load_after]
     results["notes"].append(
