@@ -256,8 +256,11 @@ def start_servers(args: argparse.Namespace, env: dict[str, str]) -> list[subproc
     return servers
 
 
+START_SECONDS = 120  # on a loaded machine importing Django alone can take half a minute
+
+
 def wait_for(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited; see {log}")
@@ -268,7 +271,7 @@ def wait_for(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url} within 30 seconds")
+    raise SystemExit(f"gunicorn did not answer {url} within {START_SECONDS} seconds")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
