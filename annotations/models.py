@@ -235,6 +235,14 @@ class Span(models.Model):
 
     class Meta:
         ordering = ["article", "start", "-end"]
+        indexes = [
+            # Reading order (start, longest first, id): "the first span after this one",
+            # where a new span's item goes in the side list, is one index step instead of
+            # sorting the article's spans (bench/RESULTS.md, "Query plans", issue 17).
+            models.Index(
+                fields=["article", "start", "-end", "id"], name="annotations_span_reading_order"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(start__gte=0) & Q(start__lt=F("end")))

@@ -22,7 +22,10 @@ from django.db import connection
 from annotations.models import Label
 from bench.measure import Figure, QueryCount, count_queries, time_runs
 
-MIN_COPY_RATIO = 0.30
+# Issue 17: the export at half COPY's rate on PostgreSQL; on SQLite (no COPY),
+# 102,000 labels in 0.7 s, i.e. this many rows a second.
+MIN_COPY_RATIO = 0.50
+MIN_SQLITE_RATE = 102_000 / 0.7
 PEAK_MEMORY_MB = 150
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,6 +95,9 @@ def export_figures(runs: int) -> tuple[list[Figure], list[QueryCount], dict]:
         note="Consumes annotations.exports.export_bytes(select_labels(), whole_spans=True) to the end, as manage.py export_labels does.",
         extra={"rows": rows, "bytes": sizes["app_bytes"], "ms": app_ms},
     )
+    if connection.vendor != "postgresql":
+        app_rate.target = round(MIN_SQLITE_RATE)
+        app_rate.higher_is_better = True
     figures = [app_rate]
     queries, _ = count_queries(consume_export)
     # One article's download: the same one query (plus none per row) for ~100 labels.
@@ -136,7 +142,9 @@ def export_figures(runs: int) -> tuple[list[Figure], list[QueryCount], dict]:
             extra={"per_run": ratios},
         )
         figures += [copy_rate, ratio]
-        comparison.update(copy_sql=COPY_SQL, export_sql=export_sql(), ratio=ratio.median)
+        comparison.update(
+            copy_sql=COPY_SQL, export_sql=export_sql(), ratio=ratio.median, target=MIN_COPY_RATIO
+        )
     else:
         app_rate.note += " SQLite has no COPY: the export rate alone is reported."
     return figures, counts, comparison

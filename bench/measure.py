@@ -49,13 +49,15 @@ class Figure:
 
 @dataclass
 class QueryCount:
-    """Queries one request runs at full size and at a small size: they must be equal."""
+    """Queries one request runs at full size and at a small size: they must be equal,
+    and no more than ``target`` when one is set."""
 
     view: str
     url: str
     queries: int
     small_url: str
     small_queries: int
+    target: int | None = None
 
     @property
     def constant(self) -> bool:

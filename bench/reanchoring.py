@@ -77,7 +77,7 @@ def corrections(body: str, spans: list[SpanText]) -> dict[str, str]:
     paragraphs = body.split("\n\n")
     every_paragraph = "\n\n".join(p.replace(" the ", " teh ", 1) for p in paragraphs)
     return {
-        "a typical correction (typo, figure, word, emoji, new paragraph)": edited(
+        TYPICAL: edited(
             "typo outside spans",
             "figure changed",
             "word inserted in a span",
@@ -90,6 +90,30 @@ def corrections(body: str, spans: list[SpanText]) -> dict[str, str]:
         "an edit in every paragraph": every_paragraph,
         WHOLESALE: textgen.body(random.Random(8), LONG_BYTES),
     }
+
+
+TYPICAL = "a typical correction (typo, figure, word, emoji, new paragraph)"
+
+
+def figure(runs: int) -> dict:
+    """``make bench``'s row: the long article re-anchored after a typical correction (issue 17).
+
+    A ``bench.measure.Figure`` as a dict; the harness's other figures are measured
+    beside it, this one needs no database."""
+    from bench.measure import Figure
+
+    body, spans = long_article()
+    new = corrections(body, spans)[TYPICAL]
+    times = timed(partial(reanchor, body, new, spans), runs)
+    return Figure(
+        "reanchoring",
+        f"Re-anchoring the {len(spans):,}-span article after a correction",
+        "ms",
+        [1000 * t for t in times],
+        target=1000 * TARGET_SECONDS,
+        note=f"annotations.corrections.reanchor after {TYPICAL}, diff included; every "
+        "correction kind: python -m bench.reanchoring.",
+    ).as_dict()
 
 
 def timed(action: Callable[[], object], runs: int) -> list[float]:

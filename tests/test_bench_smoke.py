@@ -12,7 +12,9 @@ import json
 import pytest
 from django.db import connection
 
-from annotations.models import Article, Label, Span
+from annotations import figures
+from annotations.figures import Cached
+from annotations.models import Article, ArticleFigures, Label, Span
 from annotations.text import context
 from bench import dataset, report
 from bench.run import measure
@@ -36,8 +38,11 @@ def test_generated_spans_are_what_the_app_would_store(tiny):
 
 
 def test_sizes_add_up_with_three_and_two_reviewers(tiny):
-    assert Article.objects.count() == 4  # three ordinary articles and the long one
-    assert Label.objects.exclude(span__article_id=tiny.long_article_id).count() == 50
+    assert Article.objects.count() == 5  # three ordinary articles, the 2,000-span and long ones
+    dense = [tiny.long_article_id, tiny.medium_article_id]
+    assert Label.objects.exclude(span__article_id__in=dense).count() == 50
+    assert Span.objects.filter(article_id=tiny.medium_article_id).count() == 80 == tiny.medium_spans
+    assert Label.objects.filter(article_id=tiny.medium_article_id).count() == 160
     assert Span.objects.filter(article_id=tiny.long_article_id).count() == 200
     long_labels = Label.objects.filter(span__article_id=tiny.long_article_id)
     assert long_labels.count() == 400
@@ -82,7 +87,7 @@ def test_harness_measures_every_view(tiny):
 
     figures = {figure["id"]: figure for figure in results["figures"]}
     expected = {"article_page", "label_span", "report", "overview", "overview_by_speculation"}
-    expected.add("overview_cold")
+    expected |= {"article_page_2000", "overview_after_import", "reanchoring"}
     expected.add("export_rate")
     expected.add("webannotation_rate")
     expected.add("correction")  # issue 14: the long article corrected, rolled back
@@ -125,6 +130,51 @@ def test_harness_writes_results_beside_the_load_test(tiny, tmp_path):
     assert LOAD_TEST_SECTION in text
     assert "| Article page with 5,000 spans (server) |" in text
     assert json.loads((tmp_path / "results.json").read_text())[connection.vendor]["runs"] == 1
+
+
+def test_bulk_load_leaves_every_articles_figures_current(tiny):
+    rows = Article.objects.values_list("id", "body", "labels_revision")
+    cached = [Cached(i, len(body), revision, None, None, None) for i, body, revision in rows]
+    fresh = {figure.article_id: figure for figure in ArticleFigures.objects.all()}
+    assert set(fresh) == {i for i, _, _ in rows}
+    assert all(fresh[c.article_id].revision == c.revision for c in cached)
+    computed = figures._compute({c.article_id: c for c in cached})
+    for article_id, balance in computed.items():
+        assert (fresh[article_id].chars, fresh[article_id].spans) == (balance.chars, balance.spans)
+
+
+def test_each_figure_is_compared_with_the_previous_run():
+    def run(label_ms: float, rate: float, queries: int) -> dict:
+        return {
+            "figures": [
+                {"id": "label_span", "title": "Label", "unit": "ms", "median": label_ms},
+                {
+                    "id": "export_rate",
+                    "title": "CSV",
+                    "unit": "rows/s",
+                    "median": rate,
+                    "higher_is_better": True,
+                },
+                {"id": "new", "title": "New", "unit": "ms", "median": 1.0},
+            ],
+            "queries": [{"view": "Label", "queries": queries}],
+            "date": "then",
+        }
+
+    now = run(label_ms=12.5, rate=79_000, queries=9)
+    before = run(label_ms=10.0, rate=100_000, queries=8)
+    before["figures"].pop()  # a figure the previous run did not have
+    report.compare(now, before)
+    label, rate, new = now["figures"]
+    assert label["previous"] == 10.0 and label["regression"]  # 25 % slower
+    assert rate["regression"]  # 21 % fewer rows a second
+    assert "previous" not in new
+    assert now["queries"][0]["regression"]
+    better = run(label_ms=11.9, rate=81_000, queries=8)
+    report.compare(better, run(label_ms=10.0, rate=100_000, queries=8))
+    assert not any(f.get("regression") for f in better["figures"])
+    assert not better["queries"][0]["regression"]
+    assert "REGRESSION" in "\n".join(report.console(now))
 
 
 def test_rewriting_results_keeps_other_sections_and_the_other_database():

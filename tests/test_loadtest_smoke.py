@@ -98,3 +98,64 @@ def test_a_short_run_passes_and_the_check_catches_a_lost_and_a_phantom_label(
     assert broken["phantom_examples"] == [[article_id, start, end, username]]
     assert broken["audit_rows"] != broken["audit_rows_expected"]
     assert not ledger.passed(broken)
+
+
+def test_writers_only_label_at_the_rate_asked_and_nothing_is_lost(live_server, tmp_path, plan):
+    outcome = run.run_locust(
+        plan,
+        [live_server.url],
+        tmp_path,
+        users=len(plan["usernames"]),
+        spawn_rate=10,
+        # Under the server's write throttle (60 a minute, bursts of ten): no 429s.
+        options=scenario.defaults(duration=4, rate=2, writes_per_minute=60),
+        user_class="Writer",
+    )
+    load = outcome["load"]
+
+    assert load["overall"]["errors"] == 0, load["error_examples"]
+    measured = {name for name in load["by_action"] if name not in run.LOGINS}
+    assert measured == {"label"}  # no reading, changing or removing: writes only
+    assert 0 < load["by_action"]["label"]["requests"] <= 2 * 4 + 2 * len(plan["usernames"])
+    assert ledger.passed(ledger.check(outcome["ledger"], run.stored()))
+
+
+def test_a_curve_step_holds_only_fast_clean_and_at_the_rate_asked():
+    clean = {"lost": 0, "phantom": 0, "spans_without_labels": 0}
+    clean |= {"audit_rows": 5, "audit_rows_expected": 5}
+
+    def step(rate: float, done: float, p95: float, errors: int = 0, lost: int = 0) -> dict:
+        return {
+            "rate": rate,
+            "writes_per_second": done,
+            "label": {"p95_ms": p95},
+            "errors": errors,
+            "database": {**clean, "lost": lost},
+        }
+
+    steps = [step(50, 50, 40), step(100, 99, 90), step(200, 150, 60), step(400, 390, 300)]
+    assert [run.step_held(s) for s in steps] == [True, True, False, False]
+    assert run.held(steps) == 99
+    assert not run.step_held(step(50, 50, 40, errors=1))
+    assert not run.step_held(step(50, 50, 40, lost=1))
+    assert "| 100 | 99 |" in run.curve_markdown(
+        {
+            "date": "d",
+            "machine": "m",
+            "postgresql": "15",
+            "locust": "2",
+            "config": {
+                "users": 50,
+                "duration_s": 60,
+                "instances": 1,
+                "workers": 4,
+                "worker_class": "gthread",
+                "threads": 4,
+                "label_writes_per_minute": "100000",
+            },
+            "p95_target_ms": 100,
+            "target_writes_per_second": 300,
+            "steps": [{**s, "load_average": [1, 2]} for s in steps],
+            "held": 99,
+        }
+    )

@@ -399,3 +399,14 @@ def _count_viewers(environment: Environment, **_: Any) -> None:
 
 
 events.init.add_listener(_count_viewers)
+
+
+class Writer(Editor):
+    """Only labels a phrase, every action (issue 17's write throughput at saturation):
+    ``--rate`` sets the writes a second of all writers together. Chosen with the
+    runner's ``--only-labels``; the default run has editors only."""
+
+
+# Set after the class is made: Locust's metaclass adds a base class's tasks to those a
+# subclass declares.
+Writer.tasks = [Editor.label]

@@ -32,11 +32,13 @@ Extending it:
 * Throughput at saturation (issue 17): ``--rate R`` replaces the reading pauses
   by Locust's ``constant_throughput`` so that all editors together act R times a
   second; raise ``--writes-per-minute`` with it (and the servers' throttle, see
-  below), or add a user class that only labels. A curve is one run per rate
-  with ``--no-write`` and ``--json-out`` (or a ``LoadTestShape`` in the
-  locustfile stepping through the rates). ``--instances 2`` runs two gunicorn
-  servers against the one database, the editors spread over both; the ledger
-  check covers both.
+  below). ``--only-labels`` runs the locustfile's ``Writer`` (every action a
+  label write) instead of the editors. ``--curve 50,100,200,400`` is one step
+  per rate against the same servers, each step with fresh accounts, its own
+  ledger check and figures; it writes bench/throughput.json and the
+  "Write throughput" section of bench/RESULTS.md. ``--instances 2`` runs two
+  gunicorn servers against the one database, the editors spread over both; the
+  ledger check covers both.
 * The write throttle (annotations/throttle.py, ``LABEL_WRITES_PER_MINUTE``, 60
   by default): each editor writes at most ``--writes-per-minute`` labels (30,
   with bursts of ten seconds' worth: at most 35 in any minute), so the default
@@ -83,6 +85,10 @@ WRITES = ("label", "change label", "remove label")
 LOGINS = ("login page", "log in", "list after login")
 TARGETS = {"errors": 0, "lost": 0, "phantom": 0, "p95_ms": 250.0}
 MARK_START, MARK_END = "<!-- loadtest:start -->", "<!-- loadtest:end -->"
+CURVE_START, CURVE_END = "<!-- throughput:start -->", "<!-- throughput:end -->"
+CURVE_JSON = ROOT / "bench" / "throughput.json"
+CURVE_P95_MS = 100.0  # issue 17: the rate a step holds is one with p95 under this and no error
+CURVE_TARGET = 300  # writes/s on the 2 cores
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -102,6 +108,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # Each login is a password hash (PBKDF2): faster than this, they queue for the CPUs.
     parser.add_argument("--spawn-rate", type=float, default=2.0, help="logins per second")
     scenario.add_options(parser)
+    parser.add_argument(
+        "--only-labels", action="store_true", help="every action a label write (Writer)"
+    )
+    parser.add_argument(
+        "--curve",
+        default="",
+        help="comma-separated rates (writes/s): one step each, implies --only-labels",
+    )
     parser.add_argument("--locust-args", default="", help="more Locust options, one string")
     parser.add_argument("--json-out", type=Path, help="also write the result here")
     parser.add_argument("--no-write", action="store_true", help="do not write the results files")
@@ -243,8 +257,11 @@ def start_servers(args: argparse.Namespace, env: dict[str, str]) -> list[subproc
     return servers
 
 
+START_SECONDS = 120  # on a loaded machine importing Django alone can take half a minute
+
+
 def wait_for(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited; see {log}")
@@ -255,7 +272,7 @@ def wait_for(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url} within 30 seconds")
+    raise SystemExit(f"gunicorn did not answer {url} within {START_SECONDS} seconds")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
@@ -280,6 +297,7 @@ def run_locust(
     spawn_rate: float,
     options: dict[str, Any],
     extra: str = "",
+    user_class: str = "Editor",
 ) -> dict[str, Any]:
     """Run the locustfile headless in a child process (gevent stays out of this one) with
     the scenario's ``options``; Locust's figures, and the ledger of every process."""
@@ -288,8 +306,10 @@ def run_locust(
     figures.mkdir(parents=True)
     (figures / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     # The viewers (the locustfile's Viewer, one class count fixed from the plan) come on
-    # top of the editors.
-    users += options["viewers_per_article"] * len(plan["articles"])
+    # top of the editors; a throughput run (Writer) has none.
+    viewers = options["viewers_per_article"] * len(plan["articles"])
+    viewers = viewers if user_class == "Editor" else 0
+    users += viewers
     # Logging in is paced by the spawn rate; the hard limit only guards against a hang.
     limit = options["duration"] + users / spawn_rate + 120
     locust = {
@@ -307,6 +327,7 @@ def run_locust(
     for name, value in locust.items():
         command += [f"--{name}", str(value)]
     command += scenario.as_arguments(options) + shlex.split(extra)
+    command += [user_class, "Viewer"] if viewers else [user_class]
     log = figures / "locust.log"
     with log.open("wb") as output:
         subprocess.run(
@@ -504,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = build_plan(articles, usernames, args.seed)
     hosts = [f"http://127.0.0.1:{args.port + n}" for n in range(args.instances)]
 
+    if args.curve:
+        return curve(args, env, plan, hosts)
     load_before = os.getloadavg()[0]
     servers = start_servers(args, env)
     print(f"Locust: {args.users} editors on {', '.join(hosts)} ...", flush=True)
@@ -517,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             spawn_rate=args.spawn_rate,
             options=options,
             extra=args.locust_args,
+            user_class="Writer" if args.only_labels else "Editor",
         )
         load_after = os.getloadavg()[0]
     finally:
@@ -563,6 +587,153 @@ def main(argv: list[str] | None = None) -> int:
         write_results(result)
         print(f"Wrote {RESULTS_JSON.relative_to(ROOT)} and {RESULTS_MD.relative_to(ROOT)}")
     return 0 if result["passed"] else 1
+
+
+# --- Write throughput at saturation (issue 17) ----------------------------------------
+
+
+def curve(
+    args: argparse.Namespace, env: dict[str, str], plan: dict[str, Any], hosts: list[str]
+) -> int:
+    """One Locust run of writers per rate against the same servers; fresh accounts, a
+    ledger check and the figures of each step."""
+    rates = [float(r) for r in args.curve.split(",") if r.strip()]
+    steps = []
+    servers = start_servers(args, env)
+    try:
+        for rate in rates:
+            reset_editors(args.users)  # each step's ledger is checked on its own
+            load_before = os.getloadavg()[0]
+            print(f"Step: {rate:g} writes/s by {args.users} writers ...", flush=True)
+            options = {name: getattr(args, name) for name in scenario.OPTIONS}
+            options["rate"] = rate
+            run = run_locust(
+                plan,
+                hosts,
+                OUT,
+                users=args.users,
+                spawn_rate=args.spawn_rate,
+                options=options,
+                extra=args.locust_args,
+                user_class="Writer",
+            )
+            label = run["load"]["by_action"].get("label", {})
+            steps.append(
+                {
+                    "rate": rate,
+                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+                    "writes": label.get("requests", 0),
+                    "writes_per_second": round(label.get("requests", 0) / args.duration, 1),
+                    "label": label,
+                    "errors": run["load"]["overall"]["errors"],
+                    "error_examples": run["load"]["error_examples"][:3],
+                    "database": ledger.check(run["ledger"], stored()),
+                }
+            )
+            print(curve_row(steps[-1]), flush=True)
+    finally:
+        for server in servers:
+            stop(server)
+    highest = held(steps)
+    result: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "postgresql": _postgres_version(),
+        "locust": _locust_version(),
+        "config": {
+            "users": args.users,
+            "duration_s": args.duration,
+            "instances": args.instances,
+            "workers": args.workers,
+            "worker_class": args.worker_class,
+            "threads": args.threads if args.worker_class == "gthread" else 1,
+            "label_writes_per_minute": os.environ.get("LABEL_WRITES_PER_MINUTE", "(default)"),
+        },
+        "p95_target_ms": CURVE_P95_MS,
+        "target_writes_per_second": CURVE_TARGET,
+        "steps": steps,
+        "held": highest,
+    }
+    print(curve_markdown(result))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if not args.no_write:
+        CURVE_JSON.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        write_section(curve_markdown(result), CURVE_START, CURVE_END)
+    return 0 if highest >= CURVE_TARGET else 1
+
+
+def step_held(step: dict[str, Any]) -> bool:
+    """A step holds when nothing failed or was lost, p95 is under the target, and the
+    writers reached nine tenths of the rate asked for."""
+    return (
+        step["errors"] == 0
+        and ledger.passed(step["database"])
+        and step["label"].get("p95_ms", 0) < CURVE_P95_MS
+        and step["writes_per_second"] >= 0.9 * step["rate"]
+    )
+
+
+def held(steps: list[dict[str, Any]]) -> float:
+    """The highest writes/s of a step that held (0 when none did)."""
+    return max((s["writes_per_second"] for s in steps if step_held(s)), default=0.0)
+
+
+def curve_row(step: dict[str, Any]) -> str:
+    label, db = step["label"], step["database"]
+    return (
+        f"| {step['rate']:g} | {step['writes_per_second']:g} | {label.get('p50_ms', 0):g} | "
+        f"{label.get('p95_ms', 0):g} | {label.get('p99_ms', 0):g} | {step['errors']} | "
+        f"{db['lost']} / {db['phantom']} | {step['load_average'][0]:g} → "
+        f"{step['load_average'][1]:g} | {_ok(step_held(step))} |"
+    )
+
+
+def curve_markdown(result: dict[str, Any]) -> str:
+    cfg = result["config"]
+    servers = f"{cfg['instances']} × " if cfg["instances"] > 1 else ""
+    lines = [
+        "## Write throughput at saturation",
+        "",
+        f"Written by `python -m bench.loadtest --curve ...` (bench/loadtest/run.py, `curve`); "
+        f"the same figures are in [throughput.json](throughput.json). {result['date']}, "
+        f"{result['machine']}, PostgreSQL {result['postgresql']}, Locust {result['locust']} "
+        "on the same machine.",
+        "",
+        f"- Setup: {servers}gunicorn {cfg['workers']} {cfg['worker_class']} workers × "
+        f"{cfg['threads']} threads, DEBUG off; LABEL_WRITES_PER_MINUTE="
+        f"{cfg['label_writes_per_minute']} for the run.",
+        f"- Each step: {cfg['users']} fresh accounts log in, then label phrases (a third of "
+        "them from a shared set of hot phrases, so writers race on the same spans) at the "
+        f"step's rate overall (Locust's constant_throughput) for {cfg['duration_s']:.0f} s; "
+        "then the ledger check: every acknowledged label stored with its kind, nothing "
+        "stored that was not acknowledged.",
+        f"- A step holds when p95 < {result['p95_target_ms']:g} ms, no errors, nothing lost "
+        "and at least 90 % of the asked rate was reached.",
+        "",
+        "| asked writes/s | done writes/s | p50 ms | p95 ms | p99 ms | errors | "
+        "lost / phantom | load average | holds |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+        *[curve_row(step) for step in result["steps"]],
+        "",
+        f"Highest rate held: **{result['held']:g} writes/s** (target ≥ "
+        f"{result['target_writes_per_second']} writes/s: "
+        f"{_ok(result['held'] >= result['target_writes_per_second'])}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str, start: str, end: str) -> None:
+    """Replace the text between ``start`` and ``end`` in RESULTS.md (or append it)."""
+    block = f"{start}\n{section.rstrip()}\n{end}\n"
+    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else ""
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
+        text = before + block + ("\n" + after if after else "")
+    else:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + block
+    RESULTS_MD.write_text(text, encoding="utf-8")
 
 
 def _postgres_version() -> str:
