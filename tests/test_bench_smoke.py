@@ -139,8 +139,9 @@ def test_bulk_load_leaves_every_articles_figures_current(tiny):
     assert set(fresh) == {i for i, _, _ in rows}
     assert all(fresh[c.article_id].revision == c.revision for c in cached)
     computed = figures._compute({c.article_id: c for c in cached})
-    for article_id, balance in computed.items():
-        assert (fresh[article_id].chars, fresh[article_id].spans) == (balance.chars, balance.spans)
+    for article_id, figure in computed.items():
+        shown = figure.balance
+        assert (fresh[article_id].chars, fresh[article_id].spans) == (shown.chars, shown.spans)
 
 
 def test_each_figure_is_compared_with_the_previous_run():

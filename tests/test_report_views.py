@@ -473,10 +473,20 @@ def test_htmx_history_restore_gets_the_whole_page(carol_client, db):
 def test_overlapping_spans_labelled_differently_are_a_disagreement(
     carol_client, article, alice, bob
 ):
-    # bob selects alice's sentence but stops before its full stop: two spans, no
-    # identical one, and still a disagreement the desk must see.
+    # bob selects alice's sentence but stops before its full stop and keeps his own
+    # span (the toolbar's "Keep my selection as a new span"): two spans, no identical
+    # one, and still a disagreement the desk must see.
     label_quote(article, alice, SENTENCE, "official_claim")
-    label_quote(article, bob, SENTENCE[:-1], "unsourced_speculation")
+    start = article.body.index(SENTENCE)
+    label_span(
+        article=article,
+        reviewer=bob,
+        start=start,
+        end=start + len(SENTENCE) - 1,
+        quote=SENTENCE[:-1],
+        kind="unsourced_speculation",
+        keep_separate=True,
+    )
     html = carol_client.get(f"/articles/{article.id}/report/").content.decode()
     section = html[html.index('id="disagreements-heading"') :]
     section = section[: section.index("</section>")]
@@ -500,12 +510,12 @@ def test_a_barely_labelled_article_is_flagged_and_sorted_after_the_others(carol_
     made = _articles(2, labelled=False)
     long = Article.objects.create(
         title="Story long",
-        body="y" * 3000,
+        body="word " * 600,  # 3,000 characters; 10 of them snap to "word word", 9
         published=datetime.date(2025, 1, 1),
         fingerprint="long".ljust(64, "0"),
     )
     # Story 0: half speculation over 20 of 100 characters; Story 1: all fact;
-    # the long story: 10 of 3,000 characters (0.3 %), all speculation.
+    # the long story: 9 of 3,000 characters (0.3 %), all speculation.
     for article, start, kind in [
         (made[0], 0, "unsourced_speculation"),
         (made[0], 50, "verified_fact"),

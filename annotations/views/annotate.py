@@ -247,6 +247,7 @@ def span_offer(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     return render(request, f"{TEMPLATE}#span_offer", {"article": article, "offer": found})
 
 
+@never_cache
 @require_GET
 @login_required
 def span_panel(request: HtmxHttpRequest, article_id: int, span_id: int) -> HttpResponse:
