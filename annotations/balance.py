@@ -27,14 +27,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-# The label kinds and their names live in annotations.kinds. Modules written
-# before it read these names from here, so they are re-exported, not redefined.
-from annotations.kinds import CATEGORIES as CATEGORIES
-from annotations.kinds import DISPUTED as DISPUTED
-from annotations.kinds import KINDS as KINDS
-from annotations.kinds import OFFICIAL_CLAIM as OFFICIAL_CLAIM
-from annotations.kinds import UNSOURCED_SPECULATION as UNSOURCED_SPECULATION
-from annotations.kinds import VERIFIED_FACT as VERIFIED_FACT
+from annotations.kinds import CATEGORIES, DISPUTED, KINDS
 
 
 def consensus_of_counts(counts: Sequence[int]) -> str | None:
