@@ -133,9 +133,14 @@
 
   // --- What was saved, said aloud ----------------------------------------
 
+  // The label's name as the button reads it aloud: without the toolbar's key
+  // (an aria-hidden <kbd>), so "Official claim", not "2 Official claim".
   function kindName(form, kind) {
     var button = form.querySelector('button[name="kind"][value="' + kind + '"]');
-    return button ? button.textContent.trim() : kind;
+    if (!button) return kind;
+    return Array.prototype.filter.call(button.childNodes, function (node) {
+      return !(node.nodeType === Node.ELEMENT_NODE && node.getAttribute("aria-hidden") === "true");
+    }).map(function (node) { return node.textContent; }).join("").trim();
   }
 
   // Before the swap: the form that sent a removal goes with the panel it was in.
