@@ -374,14 +374,14 @@ def insert_spans(spans: Iterable[Span]) -> None:
         Span.objects.bulk_create(list(spans), batch_size=BATCH)
         return
     now = timezone.now()
-    columns = 'id, article_id, start, "end", quote, prefix, suffix, created_at, updated_at'
+    columns = 'id, article_id, start, "end", quote, anchor, prefix, suffix, created_at, updated_at'
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY annotations_span ({columns}) FROM STDIN") as copy,
     ):
         for span in spans:
             copy.write_row(
-                (span.id, span.article_id, span.start, span.end, span.quote)
+                (span.id, span.article_id, span.start, span.end, span.quote, span.anchor)
                 + (span.prefix, span.suffix, now, now)
             )
 
