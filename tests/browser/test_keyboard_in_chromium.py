@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from annotations.labelling import label_span
 from annotations.models import Label
 from tests.browser.test_annotate_in_chromium import _label_phrase, emoji_article, seed_article
 
@@ -116,4 +117,33 @@ def test_closing_the_toolbar_or_removing_with_the_mouse_never_leaves_the_focus_o
     panel.get_by_role("button", name="Undo").wait_for()
     page.wait_for_timeout(100)
     assert _focused(page) == "h2#span-panel-title"
+    assert page.errors == []
+
+
+def test_the_toolbar_offer_follows_the_sentence_cursor(open_as, emoji_article):
+    # bob labelled the first sentence without its full stop: the toolbar offers his span
+    # for the first sentence, and nothing for the second.
+    label_span(
+        article=emoji_article,
+        reviewer=User.objects.get(username="bob"),
+        start=0,
+        end=len(FIRST) - 1,
+        quote=FIRST[:-1],
+        kind="verified_fact",
+    )
+    page = open_as(_alice())
+    page.goto(f"/articles/{emoji_article.id}/")
+    _tab_to(page, "Label with keyboard")
+    # The second sentence is selected while the first one's offer is still on its way.
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("window.getSelection().toString()") == SECOND
+    page.locator("#label-toolbar").wait_for(state="visible")
+    offer = page.locator("#label-toolbar #toolbar-offer")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)
+    assert offer.inner_text() == ""
+    page.keyboard.press("ArrowUp")
+    offer.get_by_text("Label the existing span").wait_for()
+    assert FIRST[:-1] in offer.inner_text()
     assert page.errors == []
