@@ -17,21 +17,11 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.ingest import ArticleData, save_article
 from annotations.models import AnchorChange, Article, ArticleRevision, Label, Span
+from tests.corrections.texts import DENIAL, NEW, OLD
 from tests.exporting import C, parse_csv
 from tests.factories import label_quote
 
 HX = {"HTTP_HX_REQUEST": "true"}
-OLD = (
-    "Officials say 300,000 reservist were called up.\n\n"
-    "The ministry denied the report on Monday.\n\n"
-    "Reporters saw the medics; the café was closed."
-)
-NEW = (
-    "Update: a paragraph first.\n\n"
-    "Officials say 300,000 reservists were called up.\n\n"
-    "Reporters saw the medics; the café was closed."
-)
-DENIAL = "The ministry denied the report on Monday."
 
 
 @pytest.fixture

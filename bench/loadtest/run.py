@@ -440,7 +440,6 @@ def markdown(result: dict[str, Any]) -> str:
         else f" with {cfg['think_s'][0]}–{cfg['think_s'][1]} s pauses (uniform) between actions"
     )
     lines = [
-        MARK_START,
         "## Load test",
         "",
         f"Written by `make loadtest` (bench/loadtest/: Locust {result['locust']} runs the "
@@ -487,7 +486,6 @@ def markdown(result: dict[str, Any]) -> str:
         f"Logins (a password check each, {cfg['spawn_rate']:g} a second) happen before the "
         "measured period: they are in the table (login page, log in, list after login), not in the overall "
         f"figures. Result: **{'PASS' if result['passed'] else 'FAIL'}**.",
-        MARK_END,
     ]
     return "\n".join(lines) + "\n"
 
@@ -498,15 +496,7 @@ def _ok(passed: bool) -> str:
 
 def write_results(result: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    section = markdown(result)
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else ""
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section
-    RESULTS_MD.write_text(text, encoding="utf-8")
+    write_section(markdown(result), MARK_START, MARK_END)
 
 
 # --- Main -----------------------------------------------------------------------------

@@ -14,21 +14,10 @@ from annotations.labelling import lock_article, revise_body
 from annotations.models import Article, Span
 from annotations.seeding import create_demo_accounts
 from tests.browser.test_annotate_in_chromium import drag_select, mark
+from tests.corrections.texts import DENIAL, NEW, OLD
 from tests.factories import label_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OLD = (
-    "Officials say 300,000 reservist were called up.\n\n"
-    "The ministry denied the report on Monday.\n\n"
-    "Reporters saw the medics; the café was closed."
-)
-NEW = (
-    "Update: a paragraph first.\n\n"
-    "Officials say 300,000 reservists were called up.\n\n"
-    "Reporters saw the medics; the café was closed."
-)
-DENIAL = "The ministry denied the report on Monday."
 
 
 def _user(name: str) -> User:
