@@ -10,6 +10,7 @@ from annotations.labelling import label_span
 from annotations.models import Article, Label, Span
 from annotations.seeding import create_demo_accounts, load_seeds
 from tests.conftest import SAMPLE_BODY
+from tests.factories import label_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,15 +76,7 @@ def _user(name: str) -> User:
 
 
 def _label_phrase(article: Article, username: str, kind: str) -> Label:
-    start = article.body.index(PHRASE)
-    return label_span(
-        article=article,
-        reviewer=_user(username),
-        start=start,
-        end=start + len(PHRASE),
-        quote=PHRASE,
-        kind=kind,
-    )
+    return label_quote(article, _user(username), PHRASE, kind)
 
 
 def test_drag_select_the_seed_phrase_and_label_it(open_as, seed_article):

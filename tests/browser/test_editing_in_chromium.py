@@ -13,6 +13,7 @@ from annotations.labelling import label_span
 from annotations.models import Article, Label
 from annotations.seeding import load_seeds
 from tests.browser.test_annotate_in_chromium import PHRASE, drag_select, mark
+from tests.factories import label_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,17 +58,7 @@ def test_back_from_the_report_shows_the_label_just_made(open_as, seed_article):
 def _label_phrase(
     article: Article, username: str, kind: str, note: str = "", source_url: str = ""
 ) -> None:
-    start = article.body.index(PHRASE)
-    label_span(
-        article=article,
-        reviewer=_user(username),
-        start=start,
-        end=start + len(PHRASE),
-        quote=PHRASE,
-        kind=kind,
-        note=note,
-        source_url=source_url,
-    )
+    label_quote(article, _user(username), PHRASE, kind, note=note, source_url=source_url)
 
 
 def test_enter_in_the_panel_saves_the_note_and_source(open_as, seed_article):
