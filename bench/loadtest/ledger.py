@@ -11,6 +11,9 @@ The rules, stated once:
 * After the run the database must hold exactly the acknowledged labels: one
   missing, or holding an older kind, is **lost**; one never acknowledged is a
   **phantom**. No span may be left without labels.
+* A label is checked where the server says it stored it, which may differ
+  from the request's range (selections snap to words, and a selection nearly
+  identical to a stored span labels that span).
 * Every acknowledged write that changed something adds one audit row: a new
   label, a change of kind, note or source, a removal. Writing identical values
   again adds none.
@@ -51,9 +54,14 @@ class Ledger:
         self.in_flight.discard(key)
         self.uncertain.add(key)
 
-    def labelled(self, key: Key, values: Values) -> None:
-        """An acknowledged create or change (the server stores the values given)."""
-        self.in_flight.discard(key)
+    def labelled(self, key: Key, values: Values, *, sent: Key | None = None) -> None:
+        """An acknowledged create or change (the server stores the values given).
+
+        ``sent`` is the key the request asked for when the server stored the
+        label elsewhere (a selection snapped, or nearly identical to a stored
+        span, labels that span): the label is checked where it landed.
+        """
+        self.in_flight.discard(sent or key)
         if self.held.get(key) != values:
             self.audited_writes += 1
         self.held[key] = values

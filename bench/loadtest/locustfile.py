@@ -35,6 +35,7 @@ from locust.env import Environment
 from locust.exception import StopUser
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
+from bench.loadtest.answers import stored_range
 from bench.loadtest.ledger import Key, Ledger, save
 from bench.loadtest.scenario import add_options, pick, words_by_paragraph
 
@@ -263,10 +264,15 @@ class Editor(Person):
                 _ledger.unanswered(key)
                 answer.failure(f"label: {answer.status_code} {(answer.text or '')[:200]}")
                 return
-            _ledger.labelled(key, values)
             span = SPAN_ITEM.search(answer.text or "")
-            if span:
-                self.mine[key] = int(span.group(1))
+            if not span:
+                _ledger.labelled(key, values)
+                return
+            span_id = int(span.group(1))
+            landed = stored_range(answer.text or "", span_id)
+            stored = (aid, *landed, self.username) if landed else key
+            _ledger.labelled(stored, values, sent=key)
+            self.mine[stored] = span_id
 
     def pick_phrase(self) -> tuple[int, int, int]:
         if self.rng.random() < 0.33:
