@@ -11,7 +11,7 @@ One sweep over the sorted boundaries: O((spans + paragraphs) log spans).
 
 from __future__ import annotations
 
-from bisect import bisect
+from bisect import bisect, bisect_left
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -26,13 +26,6 @@ class Segment(NamedTuple):
     spans: tuple[int, ...]
 
 
-def _nesting_key(span: SpanTuple) -> tuple[int, int, int]:
-    # Longer spans sort first (outer); equal lengths by position, then id, so
-    # the order is total and the same on every render.
-    span_id, start, end = span
-    return (start - end, start, span_id)
-
-
 def split(ranges: Sequence[tuple[int, int]], spans: Iterable[SpanTuple]) -> list[list[Segment]]:
     """For each ``(start, end)`` in ``ranges`` (sorted, disjoint), its segments.
 
@@ -41,18 +34,21 @@ def split(ranges: Sequence[tuple[int, int]], spans: Iterable[SpanTuple]) -> list
     A span is clipped to the ranges it touches. Spans with ``start >= end``
     are ignored.
     """
-    starts: dict[int, list[SpanTuple]] = {}
-    ends: dict[int, list[int]] = {}
+    # Each span by its nesting key, (start - end, start, id): longer spans sort
+    # first (outer); equal lengths by position, then id, so the order is total
+    # and the same on every render. The key's last item is the span's id.
+    starts: dict[int, list[tuple[int, int, int]]] = {}
+    ends: dict[int, list[tuple[int, int, int]]] = {}
     points = set()
     for start, end in ranges:
         points.add(start)
         points.add(end)
-    for span in spans:
-        span_id, start, end = span
+    for span_id, start, end in spans:
         if start >= end:
             continue
-        starts.setdefault(start, []).append(span)
-        ends.setdefault(end, []).append(span_id)
+        key = (start - end, start, span_id)
+        starts.setdefault(start, []).append(key)
+        ends.setdefault(end, []).append(key)
         points.add(start)
         points.add(end)
 
@@ -60,36 +56,39 @@ def split(ranges: Sequence[tuple[int, int]], spans: Iterable[SpanTuple]) -> list
     if not ranges:
         return out
     ordered_points = sorted(points)
-    # The spans covering the current point, sorted outermost first: their sort
-    # keys, and their ids in the same order (copied into each segment as is).
+    # The spans covering the current point, sorted outermost first: their keys,
+    # and their ids in the same order (copied into each segment as is).
     active: list[tuple[int, int, int]] = []
     active_ids: list[int] = []
-    keys: dict[int, tuple[int, int, int]] = {}
     covering: tuple[int, ...] = ()
+    none: list[tuple[int, int, int]] = []
+    # A long article makes thousands of segments per render: tuple.__new__ builds
+    # each without the Python-level __new__ a NamedTuple call goes through.
+    segment = tuple.__new__
     index = 0
     range_start, range_end = ranges[0]
+    segments = out[0]
     for a, b in zip(ordered_points, ordered_points[1:], strict=False):
-        changed = False
-        for span_id in ends.get(a, ()):
-            at = active.index(keys.pop(span_id))
-            del active[at]
-            del active_ids[at]
-            changed = True
-        for span in starts.get(a, ()):
-            key = keys[span[0]] = _nesting_key(span)
-            at = bisect(active, key)
-            active.insert(at, key)
-            active_ids.insert(at, span[0])
-            changed = True
-        if changed:
+        ending = ends.get(a, none)
+        starting = starts.get(a, none)
+        if ending or starting:
+            for key in ending:
+                at = bisect_left(active, key)  # keys are unique: this is the span's
+                del active[at]
+                del active_ids[at]
+            for key in starting:
+                at = bisect(active, key)
+                active.insert(at, key)
+                active_ids.insert(at, key[2])
             covering = tuple(active_ids)
         while range_end <= a:
             index += 1
             if index == len(ranges):
                 return out
             range_start, range_end = ranges[index]
+            segments = out[index]
         if range_start <= a and b <= range_end:
-            out[index].append(Segment(a, b, covering))
+            segments.append(segment(Segment, (a, b, covering)))
     return out
 
 
