@@ -11,7 +11,7 @@ hot path is built in Python; every piece of user text goes through
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -73,10 +73,21 @@ class SpanSummary:
 class ArticleHighlights:
     """The highlighted body and side list of the article page."""
 
-    body_html: SafeString
+    paragraphs: list[str]  # each paragraph's <p>, escaped: the body is their concatenation
     items_html: SafeString
     span_count: int
     more_items: int  # spans left out of the side list until "Show all"
+
+    @property
+    def body_html(self) -> SafeString:
+        """The whole body, joined on each use (the page itself splices the paragraphs'
+        bytes into its template's output instead: views.annotate.render_article_page)."""
+        return mark_safe("".join(self.paragraphs))
+
+    def body_chunks(self, charset: str = "utf-8") -> Iterator[bytes]:
+        """The body as bytes, a paragraph at a time."""
+        for paragraph in self.paragraphs:
+            yield paragraph.encode(charset)
 
 
 def article_highlights(article: Article, *, every_item: bool = False) -> ArticleHighlights:
@@ -90,7 +101,7 @@ def article_highlights(article: Article, *, every_item: bool = False) -> Article
     if len(spans) > INLINE_SPAN_ITEMS and not every_item:
         shown = dict(islice(spans.items(), INLINE_SPAN_ITEMS))
     return ArticleHighlights(
-        body_html=mark_safe(paragraphs_html(article.body, spans)),
+        paragraphs=_paragraphs(article.body, spans),
         items_html=mark_safe(span_items_html(article, shown)),
         span_count=len(spans),
         more_items=len(spans) - len(shown),
@@ -216,16 +227,30 @@ def paragraphs_html(
     *,
     oob: bool = False,
 ) -> str:
-    """The ``<p>`` of each paragraph (or of the paragraphs indexed in ``only``).
+    """The ``<p>`` of each paragraph (or of the paragraphs indexed in ``only``): ``_paragraphs``."""
+    return "".join(_paragraphs(body, spans, only, oob=oob))
+
+
+def _paragraphs(
+    body: str,
+    spans: dict[int, SpanSummary],
+    only: Sequence[int] | None = None,
+    *,
+    oob: bool = False,
+) -> list[str]:
+    """The ``<p>`` of each paragraph (or of the paragraphs indexed in ``only``), one string each.
 
     Each paragraph carries its code point range in ``data-start``/``data-end``
     so the page's script can turn a selection into offsets; each highlighted
     segment is a ``<mark>`` listing the spans covering it, innermost last, its
     classes saying where a span starts or ends and which label the outermost has.
 
-    One flat loop appending to one list: a 2,000-span article has about 3,000
-    segments covered by 6 spans each on average, so what each segment costs is
-    what the page costs (the profile in bench/RESULTS.md, issue 17).
+    One flat loop: a 2,000-span article has about 3,000 segments covered by 6
+    spans each on average, so what each segment costs is what the page costs.
+    A string per paragraph, not one for the body: the page sends them as bytes
+    one after the other, and never holds the whole body in one string (issue 17's
+    note: copies of a multi-megabyte string cost more in page faults than
+    building it).
     """
     ranges = paragraph_ranges(body)
     indexes = range(len(ranges)) if only is None else only
@@ -243,10 +268,10 @@ def paragraphs_html(
     starts = {s.start for s in relevant}
     ends = {s.end for s in relevant}
     consensus = {s.id: s.consensus for s in relevant}
-    parts: list[str] = []
-    append = parts.append
+    paragraphs: list[str] = []
     for index, (start, end), segments in zip(indexes, wanted, cut, strict=True):
-        append(f'<p id="p-{index}" data-start="{start}" data-end="{end}"{swap}>')
+        parts = [f'<p id="p-{index}" data-start="{start}" data-end="{end}"{swap}>']
+        append = parts.append
         for segment_start, segment_end, covering in segments:
             text = escape(body[segment_start:segment_end])
             if not covering:
@@ -271,7 +296,8 @@ def paragraphs_html(
                 f'data-spans="{ids}"{_MARK_TITLE[inner]}{text}</mark>'
             )
         append("</p>")
-    return "".join(parts)
+        paragraphs.append("".join(parts))
+    return paragraphs
 
 
 def span_items_html(article: Article, spans: dict[int, SpanSummary]) -> str:

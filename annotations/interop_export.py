@@ -108,9 +108,14 @@ def label_rows(labels: QuerySet[Label]) -> Iterator[LabelRow]:
 
 def article_bytes(article: Article, where: Site) -> Iterator[bytes]:
     """One article's document (``/articles/<id>/annotations.jsonld``), a chunk at a time."""
+    # Both the labels and their spans by the article: without the spans' own
+    # condition PostgreSQL joined every span in the database to the article's
+    # labels (a sequential scan: 2,772 of 2,944 buffers at 1,000 articles,
+    # ten times that at --scale 10).
+    labels = Label.objects.filter(article_id=article.pk, span__article_id=article.pk)
     with streaming_snapshot():
         yield from collection_chunks(
-            label_rows(Label.objects.filter(article_id=article.pk)),
+            label_rows(labels),
             site=where,
             collection_id=where.export(article.pk),
             label=f"Sourcemark labels on “{article.title}”",
