@@ -81,7 +81,7 @@ def render_article_page(
     context = _context(
         request,
         article,
-        highlights=_BodyMarked(highlights),
+        highlights=_Marked(highlights),
         panel=panel,
         error=error,
         import_form=ImportForm(),
@@ -89,28 +89,30 @@ def render_article_page(
     context["orphans"] = needs_attention(article)
     context["finished"] = finished_state(article.id, request.user)
     response = render(request, TEMPLATE, context, status=status)
-    return _with_body(response, highlights)
+    return _with_highlights(response, highlights)
 
 
-# Where the template puts the highlighted body, for _with_body to fill in. Every
-# text the page shows from a request or the database is escaped, so "<!--" in the
-# rendered page is the template's own.
+# Where the template puts the highlighted body and the side list's items, for
+# _with_highlights to fill in. Every text the page shows from a request or the
+# database is escaped, so "<!--" in the rendered page is the template's own.
 _BODY_MARK = "<!--highlighted body-->"
+_ITEMS_MARK = "<!--span items-->"
 
 
-class _BodyMarked:
-    """The page's highlights as its template sees them: the body as ``_BODY_MARK``."""
+class _Marked:
+    """The page's highlights as its template sees them: the body and items as marks."""
 
     body_html = mark_safe(_BODY_MARK)
+    items_html = mark_safe(_ITEMS_MARK)
 
     def __init__(self, highlights: ArticleHighlights) -> None:
-        self.items_html = highlights.items_html
         self.span_count = highlights.span_count
         self.more_items = highlights.more_items
 
 
-def _with_body(response: HttpResponse, highlights: ArticleHighlights) -> HttpResponse:
-    """``response`` with its body's paragraphs, as bytes, where the template marked them.
+def _with_highlights(response: HttpResponse, highlights: ArticleHighlights) -> HttpResponse:
+    """``response`` with the body's paragraphs and the items, as bytes, where the template
+    marked them (the body first, as the page shows it).
 
     The body is most of a long article's page (0.8 of 0.93 MB at 2,000 spans, and
     four bytes a character in a Python string once one emoji is in it). Through
@@ -119,9 +121,12 @@ def _with_body(response: HttpResponse, highlights: ArticleHighlights) -> HttpRes
     quarter of the page's time (issue 17's note); spliced here it is encoded once,
     a paragraph at a time, and copied once, into the response.
     """
-    mark = _BODY_MARK.encode(response.charset)
-    head, tail = response.content.split(mark, 1)
-    response.content = b"".join([head, *highlights.body_chunks(response.charset), tail])
+    charset = response.charset
+    head, rest = response.content.split(_BODY_MARK.encode(charset), 1)
+    middle, tail = rest.split(_ITEMS_MARK.encode(charset), 1)
+    body = highlights.body_chunks(charset)
+    items = highlights.items_html.encode(charset)
+    response.content = b"".join([head, *body, middle, items, tail])
     return response
 
 
