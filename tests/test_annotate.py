@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from annotations import throttle
 from annotations.ingest import ArticleData, save_article
 from annotations.models import Article, Label, Span
+from annotations.views.annotate import _BODY_MARK, _ITEMS_MARK
 from tests.factories import label_quote
 from tests.refusals import refusal
 
@@ -95,6 +97,22 @@ def test_article_text_inside_highlights_is_escaped(alice_client, alice):
     html = alice_client.get(f"/articles/{article.id}/").content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;</mark>" in html
     assert "<b>bold</b>" not in html
+
+
+def test_text_that_looks_like_the_pages_own_markers_stays_text(alice_client, alice):
+    # The page splices its body and side list in where its template left a mark:
+    # a title or body holding the marks is shown as typed, never used as one.
+    marks = _BODY_MARK + _ITEMS_MARK
+    article = Article.objects.create(
+        title=marks, body=f"Before {marks} after.", fingerprint="m" * 64
+    )
+    label_quote(article, alice, "after", "verified_fact")
+    html = alice_client.get(f"/articles/{article.id}/").content.decode()
+    assert _BODY_MARK not in html
+    assert _ITEMS_MARK not in html
+    assert f"<h1>{escape(marks)}</h1>" in html
+    assert f'data-end="{len(article.body)}">Before {escape(marks)} <mark ' in html
+    assert html.count('<li id="span-item-') == 1
 
 
 def test_readers_see_highlights_but_no_toolbar(carol_client, article, alice):

@@ -17,11 +17,13 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models.sql import compiler
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from annotations import interop_export
 from annotations.interop import vocabulary
-from annotations.interop.webannotation import MEDIA_TYPE
+from annotations.interop.webannotation import MEDIA_TYPE, LabelRow
 from annotations.models import Article, Label
 from tests.conftest import SAMPLE_BODY
 from tests.exporting import many_labels
@@ -174,6 +176,34 @@ def test_queries_do_not_grow_with_labels(carol_client, alice, django_assert_num_
             response = carol_client.get(f"/articles/{article.id}/annotations.jsonld")
             content = b"".join(response.streaming_content)
         assert json.loads(content)["total"] == count
+
+
+def test_the_download_reads_its_labels_a_chunk_at_a_time_and_stays_valid(
+    carol_client, alice, monkeypatch
+):
+    article = many_labels(25, alice)
+    other = many_labels(3, alice, title="Other")  # not in the download
+    monkeypatch.setattr(interop_export, "CHUNK_SIZE", 4)
+    fetched: list[int] = []
+    read = compiler.cursor_iter
+
+    def counted(*args: Any) -> Any:
+        for rows in read(*args):
+            if rows and len(rows[0]) == len(LabelRow._fields):  # the export's, not the session's
+                fetched.append(len(rows))
+            yield rows
+
+    monkeypatch.setattr(compiler, "cursor_iter", counted)
+    document = download(carol_client, article.id)
+    # Memory stays flat: the rows come from the database 4 at a time, never all at once.
+    assert sum(fetched) == 25
+    assert max(fetched) == 4
+    assert_collection_conforms(document, article.body)
+    expand(document)
+    assert [a["target"]["selector"][0]["exact"] for a in items(document)] == [
+        f"w{n:05d}" for n in range(25)
+    ]
+    assert all(f"/articles/{other.id}/" not in a["id"] for a in items(document))
 
 
 def test_without_site_url_the_export_is_refused_with_the_setting_named(
