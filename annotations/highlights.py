@@ -175,7 +175,7 @@ def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[
 
 def _spans_sql(
     article_id: int, within: tuple[int, int] | None, vendor: str
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[int | str]]:
     """``load_spans``' query: the article's labels grouped by span, then joined to their spans.
 
     Written out rather than through the ORM, whose GROUP BY is on every
@@ -191,7 +191,7 @@ def _spans_sql(
     """
     names = "STRING_AGG(u.username, ',')" if vendor == "postgresql" else "GROUP_CONCAT(u.username)"
     counts = ", ".join(f"COUNT(*) FILTER (WHERE l.kind = %s) AS {kind}" for kind in KINDS)
-    params: list[object] = [QUOTE_PREVIEW_CHARS, *KINDS, article_id]
+    params: list[int | str] = [QUOTE_PREVIEW_CHARS, *KINDS, article_id]
     place = ""
     if within is not None:
         # Only the labels of the spans in the range (a label write's answer), not the article's.
