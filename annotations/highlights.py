@@ -17,7 +17,7 @@ from itertools import islice
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Aggregate, CharField, Count, Q
+from django.db.models import Aggregate, CharField, Count, IntegerField, Q, Subquery, Value
 from django.db.models.functions import Substr
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
@@ -108,25 +108,56 @@ def changed(
 
     The paragraphs are cut again with every span that touches them; the item
     is inserted in reading order (a new span), replaced, or deleted (a span
-    gone). Three queries, however many spans the article has.
+    gone). One query, however many spans the article has: the spans of those
+    paragraphs as ``load_spans`` reads them, each row also carrying the
+    article's span count and, for a new span, the span after it in reading
+    order (two subqueries run once); a second only when no span is left there.
     """
     ranges = paragraph_ranges(article.body)
     assert span.start is not None and span.end is not None  # a write's span has its place
     affected = touching(ranges, span.start, span.end)
     within = (ranges[affected[0]][0], ranges[affected[-1]][1])
-    spans = load_spans(article, within)
+    placed = Span.objects.filter(article=article, start__isnull=False).order_by()
+    count = placed.values("article_id").annotate(spans=Count("id")).values("spans")
+    later = (
+        Span.objects.filter(article=article)
+        .filter(Q(start__gt=span.start) | Q(start=span.start, end__lt=span.end))
+        .order_by("start", "-end", "id")
+        .values("id")[:1]
+    )
+    rows = list(
+        placed.filter(start__lt=within[1], end__gt=within[0])
+        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
+        .order_by("start", "-end", "id")
+        .annotate(
+            reviewer_names=_Reviewers("labels__reviewer__username"),
+            span_count=Subquery(count),
+            later=Subquery(later) if span_was_new else Value(None, IntegerField()),
+        )
+        .values_list(
+            "span_count",
+            "later",
+            "id",
+            "start",
+            "end",
+            Substr("quote", 1, QUOTE_PREVIEW_CHARS),
+            "reviewer_names",
+            *KINDS,
+        )
+    )
+    # As load_spans makes them: a span without labels is being removed, not shown.
+    spans: dict[int, SpanSummary] = {}
+    for _, _, span_id, start, end, quote, names, *counts in rows:
+        if sum(counts):
+            agreed = consensus_of_counts(counts) or ""
+            reviewers = tuple(sorted(names.split(","))) if names else ()
+            spans[span_id] = SpanSummary(span_id, start, end, quote, sum(counts), agreed, reviewers)
+    span_count = rows[0][0] if rows else placed.count()
     summary = spans.get(span.id)
     if span_gone or summary is None:
         item = f'<li id="span-item-{span.id}" hx-swap-oob="delete"></li>'
     elif span_was_new:
-        later = (
-            Span.objects.filter(article=article)
-            .filter(Q(start__gt=span.start) | Q(start=span.start, end__lt=span.end))
-            .order_by("start", "-end", "id")
-            .values_list("id", flat=True)
-            .first()
-        )
-        where = f"beforebegin:#span-item-{later}" if later else "beforeend:#span-items"
+        where = f"beforebegin:#span-item-{rows[0][1]}" if rows[0][1] else "beforeend:#span-items"
         # Not an inline swap: htmx inserts the wrapper's children, the <li>.
         item = f'<ol hx-swap-oob="{where}">{span_item_html(article, summary)}</ol>'
     else:
@@ -134,7 +165,7 @@ def changed(
     return Changed(
         paragraphs_html=mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
         item_html=mark_safe(item),
-        span_count=Span.objects.filter(article=article, start__isnull=False).count(),
+        span_count=span_count,
     )
 
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
-from annotations import ingest, selection
+from annotations import ingest, selection, throttle
 from annotations.corrections import SpanText, Status, reanchor
 from annotations.matching import near_span
 from annotations.models import (
@@ -78,7 +78,17 @@ class Gone(LabelError):
     status = 404
 
 
-def lock_article(article_id: int, *, with_body: bool = True) -> Article:
+class ArticleGone(Gone):
+    """The article itself is not there (deleted, or never was)."""
+
+
+class TooManyWrites(LabelError):
+    """Over the editor's label writes this minute (``annotations.throttle``)."""
+
+    status = 429
+
+
+def lock_article(article_id: int, *, with_body: bool = True, bump: bool = False) -> Article:
     """The article's row, locked until the caller's transaction ends.
 
     The one lock on an article's text. Every write that reads the body (a
@@ -91,15 +101,45 @@ def lock_article(article_id: int, *, with_body: bool = True) -> Article:
     article queues in one order and no two deadlock; they then lock spans and
     labels. Call it inside ``transaction.atomic()``; on SQLite, whose
     transactions take the database's write lock at BEGIN, the lock is already
-    held. Raises ``Gone`` when the article was deleted meanwhile.
+    held. Raises ``ArticleGone`` when the article was deleted meanwhile.
+
+    With ``bump``, the same statement also marks the article's cached figures
+    stale (``_bump_revision``): an ``UPDATE ... RETURNING`` row, locked as
+    ``SELECT ... FOR UPDATE`` locks it (on PostgreSQL the two lock modes
+    conflict, so every writer still queues on this row), and one query
+    instead of two. The returned article holds the bumped ``labels_revision``.
     """
+    if bump:
+        return _lock_and_bump(article_id, with_body=with_body)
     rows = Article.objects.select_for_update()
     if not with_body:
         rows = rows.defer("body")
     try:
         return rows.get(pk=article_id)
     except Article.DoesNotExist:
-        raise Gone("This article has been deleted meanwhile.") from None
+        raise ArticleGone("This article has been deleted meanwhile.") from None
+
+
+def _lock_and_bump(article_id: int, *, with_body: bool) -> Article:
+    quote = connection.ops.quote_name
+    fields = [f for f in Article._meta.concrete_fields if with_body or f.name != "body"]
+    revision = quote(Article._meta.get_field("labels_revision").column)
+    sql = (
+        f"UPDATE {quote(Article._meta.db_table)} SET {revision} = {revision} + 1 "
+        f"WHERE {quote(Article._meta.pk.column)} = %s "
+        f"RETURNING {', '.join(quote(f.column) for f in fields)}"
+    )
+    found = list(Article.objects.raw(sql, [article_id]))
+    if not found:
+        raise ArticleGone("This article has been deleted meanwhile.")
+    return found[0]
+
+
+def _count_write(reviewer: Any) -> None:
+    """Count one label write of ``reviewer`` (``annotations.throttle``), in the write's
+    transaction: over the limit, ``TooManyWrites`` undoes the write and the count."""
+    if not throttle.allow(reviewer.pk):
+        raise TooManyWrites(throttle.message())
 
 
 def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str, str]:
@@ -131,7 +171,7 @@ def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str,
 
 def label_span(
     *,
-    article: Article,
+    article: Article | int,
     reviewer: Any,
     start: int,
     end: int,
@@ -162,15 +202,17 @@ def label_span(
 
 @dataclass(frozen=True, slots=True)
 class Labelled:
-    """What ``label_selection`` did: the label set, and whether its span is new."""
+    """What ``label_selection`` did: the label set, whether its span is new, and the
+    article as it was read under the lock (its body checked, its revision bumped)."""
 
     label: Label
     span_created: bool
+    article: Article
 
 
 def label_selection(
     *,
-    article: Article,
+    article: Article | int,
     reviewer: Any,
     start: int,
     end: int,
@@ -180,6 +222,7 @@ def label_selection(
     source_url: str = "",
     body_revision: int | None = None,
     keep_separate: bool = False,
+    throttled: bool = False,
 ) -> Labelled:
     """Set ``reviewer``'s label on the span the selection ``start:end`` means.
 
@@ -191,26 +234,37 @@ def label_selection(
     submission is harmless; with other values it updates the reviewer's label.
     ``body_revision``, the revision the offsets are into (the page's), is
     checked under the lock: an older one is refused (``StaleRevision``).
+    ``article`` is an article or its id (``ArticleGone`` when there is none);
+    ``throttled`` counts the write against the reviewer's limit
+    (``annotations.throttle``; ``TooManyWrites`` over it).
+
+    Queries, for a new span: the lock (which bumps the revision), the spans
+    near the selection, the span, the label and its history row; with
+    ``throttled``, the count first. However many spans the article has.
     """
     kind, note, source_url = clean_label_fields(kind, note, source_url)
+    article_id = article if isinstance(article, int) else article.pk
     for attempt in range(_RACE_RETRIES + 1):
         try:
             with transaction.atomic():
+                if throttled:
+                    _count_write(reviewer)
                 # The body as it is now, and as it stays until we commit: the caller's
                 # copy may predate an edit. The caller renders what was checked.
-                locked = lock_article(article.pk)
-                article.body, article.body_revision = locked.body, locked.body_revision
+                locked = lock_article(article_id, bump=True)
+                if isinstance(article, Article):
+                    article.body, article.body_revision = locked.body, locked.body_revision
+                    article.labels_revision = locked.labels_revision
                 if body_revision is not None and body_revision != locked.body_revision:
                     raise StaleRevision(STALE_REVISION)
-                where = _anchor(article.body, start, end, quote)
-                _bump_revision([article.pk])
+                where = _anchor(locked.body, start, end, quote)
                 span = near_span(
-                    article.pk, article.body, where.start, where.end, keep_separate=keep_separate
+                    article_id, locked.body, where.start, where.end, keep_separate=keep_separate
                 )
                 span_created = span is None
                 if span is None:
                     span = Span.objects.create(
-                        article=article,
+                        article_id=article_id,
                         start=where.start,
                         end=where.end,
                         quote=where.quote,
@@ -218,21 +272,8 @@ def label_selection(
                         suffix=where.suffix,
                         created_by=reviewer,
                     )
-                # A new label's history row holds its reviewer; in a request,
-                # history_user is the logged-in user, the same person.
-                label, created = Label.objects.get_or_create(
-                    span=span,
-                    reviewer=reviewer,
-                    defaults={
-                        "article": article,
-                        "kind": kind,
-                        "note": note,
-                        "source_url": source_url,
-                    },
-                )
-                if not created:
-                    _update(label, reviewer, kind, note, source_url)
-                return Labelled(label, span_created)
+                label = _set_label(span, reviewer, kind, note, source_url, new_span=span_created)
+                return Labelled(label, span_created, locked)
         except IntegrityError:
             # A unique constraint lost to a writer that committed between our read
             # and our insert: everything above is rolled back; read again. With the
@@ -240,6 +281,34 @@ def label_selection(
             if attempt == _RACE_RETRIES:
                 raise
     raise AssertionError("unreachable")
+
+
+def _set_label(
+    span: Span, reviewer: Any, kind: str, note: str, source_url: str, *, new_span: bool
+) -> Label:
+    """``reviewer``'s label on ``span`` with these values: inserted, updated, or left as it is.
+
+    A new span has no label yet: a plain INSERT (and its history row), no
+    read first and no savepoint. On a stored span, one read for the reviewer's label.
+    """
+    label = None if new_span else Label.objects.filter(span=span, reviewer=reviewer).first()
+    if label is not None:
+        _update(label, reviewer, kind, note, source_url)
+        label.span = span
+        return label
+    label = Label(
+        span=span,
+        article_id=span.article_id,
+        reviewer=reviewer,
+        kind=kind,
+        note=note,
+        source_url=source_url,
+    )
+    # A new label's history row holds its reviewer; in a request, history_user is
+    # the logged-in user, the same person.
+    _record_author(label, reviewer)
+    label.save(force_insert=True)
+    return label
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,34 +474,42 @@ def _anchor(body: str, start: int, end: int, quote: str) -> Anchor:
         raise LabelError(str(error)) from None
 
 
-def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: str) -> Label:
-    """Change ``user``'s own label; anyone else's is refused, one removed meanwhile is ``Gone``."""
+def change_label(
+    label: Label, user: Any, *, kind: str, note: str, source_url: str, throttled: bool = False
+) -> Label:
+    """Change ``user``'s own label; anyone else's is refused, one removed meanwhile is ``Gone``.
+
+    ``throttled`` counts the write (``label_selection``); a change to the same
+    values writes nothing and is not counted.
+    """
     _check_owner(label, user)
     kind, note, source_url = clean_label_fields(kind, note, source_url)
     if (label.kind, label.note, label.source_url) == (kind, note, source_url):
         return label  # Nothing changed: no write, no audit entry.
     with transaction.atomic():
-        lock_article(label.article_id, with_body=False)
+        if throttled:
+            _count_write(user)
+        lock_article(label.article_id, with_body=False, bump=True)
         _still_there(label, "This label has been removed meanwhile. Reload the page.")
-        _bump_revision([label.article_id])
         _update(label, user, kind, note, source_url)
     return label
 
 
-def remove_label(label: Label, user: Any) -> bool:
+def remove_label(label: Label, user: Any, *, throttled: bool = False) -> bool:
     """Delete ``user``'s own label, and its span when no label is left on it.
 
     Returns True when the span went too. A label removed meanwhile (a double
-    click, another tab) is ``Gone``.
+    click, another tab) is ``Gone``. ``throttled`` counts the write (``label_selection``).
     """
     _check_owner(label, user)
     with transaction.atomic():
+        if throttled:
+            _count_write(user)
         # Every label write on this article holds its lock: of two reviewers removing
         # the span's last two labels, the second sees the first's delete and removes
         # the span; a label being added waits, or committed first and keeps the span.
-        lock_article(label.article_id, with_body=False)
+        lock_article(label.article_id, with_body=False, bump=True)
         _still_there(label, "This label has already been removed.")
-        _bump_revision([label.article_id])
         _record_author(label, user)
         label.delete()
         if not Label.objects.filter(span_id=label.span_id).exists():

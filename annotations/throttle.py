@@ -15,6 +15,11 @@ whose increment is a read followed by a write (parallel requests of one
 editor, the flood itself, lose counts) and costs about ten queries a write.
 A fixed minute allows a burst of twice the limit across a minute's edge,
 which a person never reaches.
+
+Label writes (create, change, remove) count inside their own transaction
+(``annotations.labelling``, ``throttled=True``): one commit per write instead
+of two, and a refused or failed write leaves no count behind. The decorator
+counts the other writes (an import, finishing a review) before their view runs.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from annotations.models import WriteCount
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
 
-__all__ = ["WriteCount", "allow", "throttle_label_writes"]
+__all__ = ["WriteCount", "allow", "message", "throttle_label_writes"]
 
 
 def _now() -> float:
@@ -59,6 +64,15 @@ def allow(user_id: int) -> bool:
     return int(writes) <= limit
 
 
+def message() -> str:
+    """What a refused write says (status 429), for the toolbar or the page."""
+    limit = settings.LABEL_WRITES_PER_MINUTE
+    return (
+        f"Too many label changes in one minute (the limit is {limit}). "
+        "Wait a moment, then try again."
+    )
+
+
 def throttle_label_writes(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Refuse a write over the user's limit with 429 before the view runs (after the
     role check: only editors' writes count)."""
@@ -66,13 +80,7 @@ def throttle_label_writes(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     @wraps(view)
     def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not allow(request.user.pk):
-            limit = settings.LABEL_WRITES_PER_MINUTE
-            return refusal(
-                request,
-                f"Too many label changes in one minute (the limit is {limit}). "
-                "Wait a moment, then try again.",
-                status=429,
-            )
+            return refusal(request, message(), status=429)
         return view(request, *args, **kwargs)
 
     return wrapper

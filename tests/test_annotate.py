@@ -288,18 +288,18 @@ def test_label_queries_do_not_grow_with_spans(
         )
 
     _many_spans(long_article, alice, 10)
-    # session, user, editor group check, count the write (annotations.throttle),
-    # article, savepoint for label_span's transaction, lock the article and read
-    # its body (labelling.lock_article), bump the article's labels revision
-    # (annotations.figures), the spans near-identical to the selection
-    # (annotations.matching: overlapping it, long enough), span insert,
-    # label select, label insert (savepoint, insert, history insert, release),
-    # release, labels of the touched paragraph, next span, count
-    with django_assert_num_queries(19):
+    # session, user, editor group check (access.editor_required); in one transaction
+    # (savepoint here, BEGIN in a request): count the write (annotations.throttle), lock
+    # the article, bump its labels revision and read its body in one UPDATE ... RETURNING
+    # (labelling.lock_article), the spans near-identical to the selection
+    # (annotations.matching: overlapping it, long enough), span insert, label insert,
+    # its history row; release; then the answer (highlights.changed): the touched
+    # paragraphs' spans, each row with the span count and the next span in reading order
+    with django_assert_num_queries(12):
         assert post("w50 w51").status_code == 200
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(12):
         assert post("w52 w53").status_code == 200
 
 
