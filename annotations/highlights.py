@@ -101,14 +101,32 @@ class Changed:
     span_count: int
 
 
+@dataclass(frozen=True)
+class Known:
+    """The spans sharing text with ``within`` as they are after a write, known by the
+    writer (``matching.Nearby``, read under the article's lock and updated with the
+    write): ``changed`` builds its answer from them without a query."""
+
+    within: tuple[int, int]
+    spans: dict[int, SpanSummary]  # in reading order; labelled spans only
+    span_count: int
+    later: int | None  # the first span after the written one in reading order
+
+
 def changed(
-    article: Article, span: Span, *, span_was_new: bool = False, span_gone: bool = False
+    article: Article,
+    span: Span,
+    *,
+    span_was_new: bool = False,
+    span_gone: bool = False,
+    known: Known | None = None,
 ) -> Changed:
     """The paragraphs ``span`` touches, its item in the side list, and the span count.
 
     The paragraphs are cut again with every span that touches them; the item
     is inserted in reading order (a new span), replaced, or deleted (a span
-    gone). One query, however many spans the article has: the spans of those
+    gone). From ``known`` when it covers those paragraphs, without a query;
+    else one query, however many spans the article has: the spans of those
     paragraphs as ``load_spans`` reads them, each row also carrying the
     article's span count and, for a new span, the span after it in reading
     order (two subqueries run once); a second only when no span is left there.
@@ -117,6 +135,30 @@ def changed(
     assert span.start is not None and span.end is not None  # a write's span has its place
     affected = touching(ranges, span.start, span.end)
     within = (ranges[affected[0]][0], ranges[affected[-1]][1])
+    if known is not None and known.within[0] <= within[0] and within[1] <= known.within[1]:
+        spans, span_count, later = known.spans, known.span_count, known.later
+    else:
+        spans, span_count, later = _read_changed(article, span, within, span_was_new)
+    summary = spans.get(span.id)
+    if span_gone or summary is None:
+        item = f'<li id="span-item-{span.id}" hx-swap-oob="delete"></li>'
+    elif span_was_new:
+        where = f"beforebegin:#span-item-{later}" if later else "beforeend:#span-items"
+        # Not an inline swap: htmx inserts the wrapper's children, the <li>.
+        item = f'<ol hx-swap-oob="{where}">{span_item_html(article, summary)}</ol>'
+    else:
+        item = span_item_html(article, summary, swap="true")
+    return Changed(
+        paragraphs_html=mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
+        item_html=mark_safe(item),
+        span_count=span_count,
+    )
+
+
+def _read_changed(
+    article: Article, span: Span, within: tuple[int, int], span_was_new: bool
+) -> tuple[dict[int, SpanSummary], int, int | None]:
+    assert span.start is not None and span.end is not None
     placed = Span.objects.filter(article=article, start__isnull=False).order_by()
     count = placed.values("article_id").annotate(spans=Count("id")).values("spans")
     later = (
@@ -145,28 +187,26 @@ def changed(
             *KINDS,
         )
     )
-    # As load_spans makes them: a span without labels is being removed, not shown.
     spans: dict[int, SpanSummary] = {}
     for _, _, span_id, start, end, quote, names, *counts in rows:
-        if sum(counts):
-            agreed = consensus_of_counts(counts) or ""
-            reviewers = tuple(sorted(names.split(","))) if names else ()
-            spans[span_id] = SpanSummary(span_id, start, end, quote, sum(counts), agreed, reviewers)
-    span_count = rows[0][0] if rows else placed.count()
-    summary = spans.get(span.id)
-    if span_gone or summary is None:
-        item = f'<li id="span-item-{span.id}" hx-swap-oob="delete"></li>'
-    elif span_was_new:
-        where = f"beforebegin:#span-item-{rows[0][1]}" if rows[0][1] else "beforeend:#span-items"
-        # Not an inline swap: htmx inserts the wrapper's children, the <li>.
-        item = f'<ol hx-swap-oob="{where}">{span_item_html(article, summary)}</ol>'
-    else:
-        item = span_item_html(article, summary, swap="true")
-    return Changed(
-        paragraphs_html=mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
-        item_html=mark_safe(item),
-        span_count=span_count,
-    )
+        summary = summary_of(span_id, start, end, quote, counts, names.split(",") if names else [])
+        if summary is not None:
+            spans[span_id] = summary
+    if not rows:
+        return spans, placed.count(), None
+    return spans, rows[0][0], rows[0][1]
+
+
+def summary_of(
+    span_id: int, start: int, end: int, quote: str, counts: Sequence[int], reviewers: Iterable[str]
+) -> SpanSummary | None:
+    """A span's summary from its label counts (in the order of KINDS), as ``load_spans``
+    makes it; None for a span without labels (being removed: it is not shown)."""
+    labels = sum(counts)
+    if not labels:
+        return None
+    agreed = consensus_of_counts(counts) or ""
+    return SpanSummary(span_id, start, end, quote, labels, agreed, tuple(sorted(reviewers)))
 
 
 def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[int, SpanSummary]:

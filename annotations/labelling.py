@@ -19,7 +19,8 @@ from simple_history.utils import bulk_create_with_history
 
 from annotations import ingest, selection, throttle
 from annotations.corrections import SpanText, Status, reanchor
-from annotations.matching import near_span
+from annotations.highlights import QUOTE_PREVIEW_CHARS, Known, summary_of
+from annotations.matching import Nearby, NearbySpan, nearby
 from annotations.models import (
     NOTE_MAX_LENGTH,
     URL_MAX_LENGTH,
@@ -33,7 +34,8 @@ from annotations.models import (
     Span,
     http_url_validator,
 )
-from annotations.text import Anchor, OffsetError, QuoteMismatch, anchor
+from annotations.segments import touching
+from annotations.text import Anchor, OffsetError, QuoteMismatch, anchor, paragraph_ranges
 
 # Rows per INSERT of an import; SQLite's limit on parameters makes its own batches smaller.
 _IMPORT_BATCH = 1000
@@ -202,12 +204,15 @@ def label_span(
 
 @dataclass(frozen=True, slots=True)
 class Labelled:
-    """What ``label_selection`` did: the label set, whether its span is new, and the
-    article as it was read under the lock (its body checked, its revision bumped)."""
+    """What ``label_selection`` did: the label set, whether its span is new, the
+    article as it was read under the lock (its body checked, its revision bumped),
+    and the spans around the label as the write left them (``highlights.changed``
+    answers from them)."""
 
     label: Label
     span_created: bool
     article: Article
+    known: Known
 
 
 def label_selection(
@@ -258,11 +263,17 @@ def label_selection(
                 if body_revision is not None and body_revision != locked.body_revision:
                     raise StaleRevision(STALE_REVISION)
                 where = _anchor(locked.body, start, end, quote)
-                span = near_span(
-                    article_id, locked.body, where.start, where.end, keep_separate=keep_separate
+                around = nearby(
+                    article_id,
+                    _paragraphs(locked.body, where),
+                    (where.start, where.end),
+                    reviewer.pk,
                 )
-                span_created = span is None
-                if span is None:
+                near = around.match(
+                    locked.body, where.start, where.end, keep_separate=keep_separate
+                )
+                span_created = near is None
+                if near is None:
                     span = Span.objects.create(
                         article_id=article_id,
                         start=where.start,
@@ -272,8 +283,21 @@ def label_selection(
                         suffix=where.suffix,
                         created_by=reviewer,
                     )
-                label = _set_label(span, reviewer, kind, note, source_url, new_span=span_created)
-                return Labelled(label, span_created, locked)
+                    preview = where.quote[:QUOTE_PREVIEW_CHARS]
+                    near = NearbySpan(span.pk, where.start, where.end, preview, [0, 0, 0], [], None)
+                else:
+                    # The span as the answer and the panel need it: its quote is its text.
+                    span = Span(
+                        id=near.id,
+                        article_id=article_id,
+                        start=near.start,
+                        end=near.end,
+                        quote=locked.body[near.start : near.end],
+                    )
+                label, old_kind = _set_label(span, reviewer, kind, note, source_url, mine=near.mine)
+                if label.kind != old_kind:
+                    around.labelled(near, reviewer.get_username(), kind, old_kind)
+                return Labelled(label, span_created, locked, _known(around))
         except IntegrityError:
             # A unique constraint lost to a writer that committed between our read
             # and our insert: everything above is rolled back; read again. With the
@@ -283,19 +307,38 @@ def label_selection(
     raise AssertionError("unreachable")
 
 
-def _set_label(
-    span: Span, reviewer: Any, kind: str, note: str, source_url: str, *, new_span: bool
-) -> Label:
-    """``reviewer``'s label on ``span`` with these values: inserted, updated, or left as it is.
+def _paragraphs(body: str, where: Anchor) -> tuple[int, int]:
+    """The range of the paragraphs ``where`` touches."""
+    ranges = paragraph_ranges(body)
+    touched = touching(ranges, where.start, where.end)
+    return ranges[touched[0]][0], ranges[touched[-1]][1]
 
-    A new span has no label yet: a plain INSERT (and its history row), no
-    read first and no savepoint. On a stored span, one read for the reviewer's label.
+
+def _known(around: Nearby) -> Known:
+    spans = {}
+    for span in around.spans:
+        summary = summary_of(span.id, span.start, span.end, span.quote, span.counts, span.reviewers)
+        if summary is not None:
+            spans[span.id] = summary
+    return Known(around.within, spans, around.span_count, around.later)
+
+
+def _set_label(
+    span: Span, reviewer: Any, kind: str, note: str, source_url: str, *, mine: int | None
+) -> tuple[Label, str | None]:
+    """``reviewer``'s label on ``span`` with these values, and its kind before (None: new).
+
+    ``mine`` is the id of the reviewer's label on the span (``matching.nearby``
+    read it), None when there is none: then a plain INSERT (and its history
+    row), with no read first and no savepoint. A label already there is read
+    and updated, or left as it is when nothing changed.
     """
-    label = None if new_span else Label.objects.filter(span=span, reviewer=reviewer).first()
-    if label is not None:
+    if mine is not None:
+        label = Label.objects.get(pk=mine)
+        old_kind = label.kind
         _update(label, reviewer, kind, note, source_url)
         label.span = span
-        return label
+        return label, old_kind
     label = Label(
         span=span,
         article_id=span.article_id,
@@ -308,7 +351,7 @@ def _set_label(
     # the logged-in user, the same person.
     _record_author(label, reviewer)
     label.save(force_insert=True)
-    return label
+    return label, None
 
 
 @dataclass(frozen=True, slots=True)

@@ -291,15 +291,15 @@ def test_label_queries_do_not_grow_with_spans(
     # session, user, editor group check (access.editor_required); in one transaction
     # (savepoint here, BEGIN in a request): count the write (annotations.throttle), lock
     # the article, bump its labels revision and read its body in one UPDATE ... RETURNING
-    # (labelling.lock_article), the spans near-identical to the selection
-    # (annotations.matching: overlapping it, long enough), span insert, label insert,
-    # its history row; release; then the answer (highlights.changed): the touched
-    # paragraphs' spans, each row with the span count and the next span in reading order
-    with django_assert_num_queries(12):
+    # (labelling.lock_article), the spans of the touched paragraphs with their labels
+    # counted, each row with the span count and the next span in reading order
+    # (matching.nearby: the near-identical candidates, and the answer's data), span
+    # insert, label insert, its history row; release. The answer needs no query.
+    with django_assert_num_queries(11):
         assert post("w50 w51").status_code == 200
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert post("w52 w53").status_code == 200
 
 

@@ -27,7 +27,13 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations.access import editor_required, get_article, get_label, is_editor
 from annotations.attention import needs_attention
 from annotations.forms import ImportForm
-from annotations.highlights import article_highlights, changed, load_spans, span_items_html
+from annotations.highlights import (
+    Known,
+    article_highlights,
+    changed,
+    load_spans,
+    span_items_html,
+)
 from annotations.kinds import CATEGORIES, KINDS, NAMES
 from annotations.labelling import (
     ArticleGone,
@@ -93,10 +99,11 @@ def _changes(
     span_gone: bool = False,
     panel: SpanPanel | None = None,
     undo: Undo | None = None,
+    known: Known | None = None,
 ) -> HttpResponse:
     """The htmx answer to a write on ``span``: what changed, and the panel when it shows
     the span (with ``undo``: the label just removed, and an Undo button)."""
-    changes = changed(article, span, span_was_new=span_was_new, span_gone=span_gone)
+    changes = changed(article, span, span_was_new=span_was_new, span_gone=span_gone, known=known)
     context = _context(request, article, changes=changes, panel=panel, undo=undo)
     return render(request, f"{TEMPLATE}#changes", context)
 
@@ -151,10 +158,7 @@ def _fields(data: QueryDict) -> dict[str, str]:
 @editor_required
 def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     """Label the selected text: create (or reuse) its span and set the editor's label.
-
-    The article is read once, locked, in the write (``labelling.label_selection``),
-    which also counts the write against the editor's limit (``annotations.throttle``).
-    """
+    The write reads the article (locked) and counts itself (``annotations.throttle``)."""
     try:
         start, end, quote = selection(request.POST)
         done = label_selection(
@@ -175,7 +179,9 @@ def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
     span = done.label.span
     panel = span_panel_for(span, request.user) if request.POST.get("from") == "panel" else None
     # A new span's item is inserted in the side list; an existing one's replaced.
-    return _changes(request, done.article, span, span_was_new=done.span_created, panel=panel)
+    return _changes(
+        request, done.article, span, span_was_new=done.span_created, panel=panel, known=done.known
+    )
 
 
 @require_POST
