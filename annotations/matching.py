@@ -11,13 +11,15 @@ qualify, in one query, so their cost does not grow with the article.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from django.db.models import Count, F, Max, Q, Subquery
-from django.db.models.functions import Substr
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F
 
 from annotations import selection
 from annotations.highlights import QUOTE_PREVIEW_CHARS
-from annotations.highlights import _Reviewers as Reviewers
 from annotations.kinds import KINDS
 from annotations.models import Article, Label, Span
 
@@ -147,38 +149,19 @@ def nearby(
     reviewers' names), each row also naming ``reviewer_id``'s label on it and
     carrying the span count and the span after ``selected`` (two subqueries run
     once). The article's first span is read too, wherever it is, so that a
-    paragraph without spans still answers with the count.
+    paragraph without spans still answers with the count. Plain SQL, built once:
+    the ORM spent longer composing this query than the database running it
+    (tests/test_write_answer.py holds the answer to ``highlights.changed``'s own read).
     """
-    placed = Span.objects.filter(article_id=article_id, start__isnull=False).order_by()
-    first = placed.order_by("start", "-end", "id").values("id")[:1]
-    count = placed.values("article_id").annotate(spans=Count("id")).values("spans")
     start, end = selected
-    later = (
-        placed.filter(Q(start__gt=start) | Q(start=start, end__lt=end))
-        .order_by("start", "-end", "id")
-        .values("id")[:1]
-    )
-    rows = (
-        placed.filter(Q(start__lt=within[1], end__gt=within[0]) | Q(pk=Subquery(first)))
-        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
-        .order_by("start", "-end", "id")
-        .annotate(
-            mine=Max("labels__id", filter=Q(labels__reviewer_id=reviewer_id)),
-            reviewer_names=Reviewers("labels__reviewer__username"),
-            span_count=Subquery(count),
-            later=Subquery(later),
-        )
-        .values_list(
-            "span_count",
-            "later",
-            "id",
-            "start",
-            "end",
-            Substr("quote", 1, QUOTE_PREVIEW_CHARS),
-            "reviewer_names",
-            "mine",
+    rows = _execute(
+        _nearby_sql(),
+        [
+            *(article_id, article_id, start, start, end),  # span count, later
+            reviewer_id,
             *KINDS,
-        )
+            *(article_id, within[1], within[0], article_id),
+        ],
     )
     found = Nearby(within, [], 0, None)
     for span_count, later_id, span_id, low, high, quote, names, mine, *counts in rows:
@@ -187,3 +170,39 @@ def nearby(
             reviewers = sorted(names.split(",")) if names else []
             found.spans.append(NearbySpan(span_id, low, high, quote, counts, reviewers, mine))
     return found
+
+
+def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+@cache
+def _nearby_sql() -> str:
+    """``nearby``'s query, for this database (the reviewers' names: GROUP_CONCAT in
+    SQLite, STRING_AGG in PostgreSQL, as ``highlights._Reviewers``)."""
+    quote = connection.ops.quote_name
+    span, label = quote(Span._meta.db_table), quote(Label._meta.db_table)
+    user = quote(get_user_model()._meta.db_table)
+    end = quote("end")
+    placed = "article_id = %s AND start IS NOT NULL"
+    reading_order = f"ORDER BY start, {end} DESC, id LIMIT 1"
+    names = (
+        "STRING_AGG(u.username, ',')"
+        if connection.vendor == "postgresql"
+        else "GROUP_CONCAT(u.username)"
+    )
+    counts = ", ".join("COUNT(CASE WHEN l.kind = %s THEN 1 END)" for _ in KINDS)
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {span} WHERE {placed}), "
+        f"(SELECT id FROM {span} WHERE {placed} AND (start > %s OR (start = %s AND {end} < %s)) "
+        f"{reading_order}), "
+        f"s.id, s.start, s.{end}, SUBSTR(s.quote, 1, {QUOTE_PREVIEW_CHARS}), {names}, "
+        f"MAX(CASE WHEN l.reviewer_id = %s THEN l.id END), {counts} "
+        f"FROM {span} s LEFT JOIN {label} l ON l.span_id = s.id "
+        f"LEFT JOIN {user} u ON u.id = l.reviewer_id "
+        f"WHERE s.article_id = %s AND s.start IS NOT NULL AND ((s.start < %s AND s.{end} > %s) "
+        f"OR s.id = (SELECT id FROM {span} WHERE {placed} {reading_order})) "
+        f"GROUP BY s.id ORDER BY s.start, s.{end} DESC, s.id"
+    )
