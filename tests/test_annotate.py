@@ -301,6 +301,42 @@ def test_label_queries_do_not_grow_with_spans(
     _many_spans(long_article, alice, 500)
     with django_assert_num_queries(11):
         assert post("w52 w53").status_code == 200
+    # A paragraph without spans: the article's first span still brings the span count.
+    last = long_article.body.rindex("w98 w99")
+    with django_assert_num_queries(11):
+        response = alice_client.post(
+            f"/articles/{long_article.id}/labels/",
+            {"start": last, "end": last + 7, "quote": "w98 w99", "kind": "official_claim"},
+            **HX,
+        )
+    assert '<span id="span-count" class="count" hx-swap-oob="true">(502)</span>' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_change_and_remove_queries_do_not_grow_with_spans(
+    alice_client, long_article, alice, django_assert_num_queries, monkeypatch, count
+):
+    monkeypatch.setattr(throttle, "_now", lambda: 1_800_000_000.0)
+    throttle.allow(alice.pk)  # not the minute's first write, which also deletes older minutes
+    _many_spans(long_article, alice, count)
+    label = label_quote(long_article, alice, "w50 w51", "official_claim")
+    url = f"/articles/{long_article.id}/labels/{label.id}/"
+    # session, user, editor group check, article, label with its span (access.get_label);
+    # in one transaction: count the write, lock the article and bump its labels revision
+    # in one UPDATE ... RETURNING, the label still there, label update, its history row;
+    # release; the panel's labels and audit trail (span_panel), the answer's paragraph
+    # (highlights.changed: the spans there, each row with the span count)
+    with django_assert_num_queries(15):
+        fields = {"kind": "verified_fact", "note": "", "source_url": ""}
+        assert alice_client.post(url, fields, **HX).status_code == 200
+    # The same, with label delete and its history row, then the span's history of places
+    # and the span deleted if no label is left (it was the last; labelling.remove_label),
+    # and no panel's queries: the span is gone.
+    with django_assert_num_queries(15):
+        assert alice_client.post(url + "remove/", **HX).status_code == 200
+    assert not Span.objects.filter(quote="w50 w51").exists()
 
 
 # --- The span panel, changing and removing ---------------------------------------------
