@@ -37,7 +37,7 @@ from annotations.models import WriteCount
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
 
-__all__ = ["WriteCount", "allow", "message", "throttle_label_writes"]
+__all__ = ["WriteCount", "allow", "count", "counted", "message", "throttle_label_writes"]
 
 
 def _now() -> float:
@@ -46,22 +46,38 @@ def _now() -> float:
 
 def allow(user_id: int) -> bool:
     """Count one label write by ``user_id``; False when it goes over this minute's limit."""
-    limit = settings.LABEL_WRITES_PER_MINUTE
-    if limit <= 0:
+    counting = count(user_id)
+    if counting is None:
         return True
-    minute = int(_now() // 60)
-    table = connection.ops.quote_name(WriteCount._meta.db_table)
+    sql, params = counting
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, minute, writes) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (user_id, minute) DO UPDATE SET writes = {table}.writes + 1 "
-            "RETURNING writes",
-            [user_id, minute],
-        )
+        cursor.execute(sql, params)
         (writes,) = cursor.fetchone()
+    return counted(params, writes)
+
+
+def count(user_id: int) -> tuple[str, list[int]] | None:
+    """The statement that counts one write of ``user_id`` and returns the minute's
+    writes so far (``counted`` decides), or None when there is no limit. A label write
+    on PostgreSQL runs it inside its first statement (``labelling.lock_article``)."""
+    if settings.LABEL_WRITES_PER_MINUTE <= 0:
+        return None
+    table = connection.ops.quote_name(WriteCount._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (user_id, minute, writes) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (user_id, minute) DO UPDATE SET writes = {table}.writes + 1 "
+        "RETURNING writes"
+    )
+    return sql, [user_id, int(_now() // 60)]
+
+
+def counted(params: list[int], writes: int) -> bool:
+    """Whether the write ``count`` counted (its ``params``), the minute's ``writes``-th,
+    is within the limit."""
+    user_id, minute = params
     if writes == 1:  # a new minute: the user's earlier ones are of no more use
         WriteCount.objects.filter(user_id=user_id, minute__lt=minute).delete()
-    return int(writes) <= limit
+    return int(writes) <= settings.LABEL_WRITES_PER_MINUTE
 
 
 def message() -> str:
