@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from annotations import ingest, selection, throttle
@@ -384,25 +385,33 @@ def _set_label(
         source_url=source_url,
     )
     if connection.vendor == "postgresql":
-        _insert_at_once(span, label, reviewer, new_span=new_span)
+        _insert_at_once(span, label, new_span=new_span)
         return label, None
     if new_span:
         span.save(force_insert=True)
         label.span = span
-    # A new label's history row holds its reviewer; in a request, history_user is
-    # the logged-in user, the same person.
-    _record_author(label, reviewer)
+    # A new label's history row names the logged-in user of the request (the
+    # reviewer); outside a request (seeds, tests) nobody, shown as "(system)".
     label.save(force_insert=True)
     return label, None
 
 
-def _insert_at_once(span: Span, label: Label, author: Any, *, new_span: bool) -> None:
+def _history_user_id() -> int | None:
+    """Who django-simple-history names for a write without ``_history_user``: the
+    logged-in user of the request (its middleware keeps it), else nobody."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _insert_at_once(span: Span, label: Label, *, new_span: bool) -> None:
     """Insert ``label`` with its audit history row, and ``span`` first when it is new,
     in one statement (PostgreSQL: INSERTs in WITH clauses, each fed by the one before).
 
     The history row is the one django-simple-history writes for a new label
-    (``history_type`` "+", ``author`` as ``history_user``, no change reason);
-    tests/test_audit_trail.py reads it through the panel as it reads theirs.
+    (``history_type`` "+", no change reason, and as ``history_user`` the
+    request's logged-in user, ``_history_user_id``); tests/test_audit_trail.py
+    reads it through the panel as it reads theirs.
     """
     quote = connection.ops.quote_name
     now = timezone.now()
@@ -439,7 +448,7 @@ def _insert_at_once(span: Span, label: Label, author: Any, *, new_span: bool) ->
         f"history_type, history_user_id) "
         f"SELECT {', '.join(quote(c) for c in copied)}, %s, NULL, '+', %s FROM new_label)"
     )
-    params += [now, author.pk]
+    params += [now, _history_user_id()]
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(clauses)} SELECT id, span_id FROM new_label", params)
         label.pk, span_id = cursor.fetchone()
