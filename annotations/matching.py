@@ -1,11 +1,12 @@
 """The stored span a new selection means, by the near-identical rule of ``annotations.selection``.
 
 ``nearby`` is what every label write reads (``annotations.labelling``): the
-spans around the selection, among which ``Nearby.match`` finds that span as
-``near_span`` does; ``offer`` is what the toolbar shows before the editor presses a label
-(``views.annotate.span_offer``): the span, its text and who labelled it. Both
-read only the spans that overlap the selection and are long enough to
-qualify, in one query, so their cost does not grow with the article.
+spans of the paragraphs around the selection, among which ``Nearby.match``
+finds the one the selection means, as ``near_span`` does. ``offer`` is what
+the toolbar shows before the editor presses a label
+(``views.annotate.span_offer``): the span, its text and who labelled it. Each
+reads only the spans near the selection, in one query, so its cost does not
+grow with the article.
 """
 
 from __future__ import annotations
