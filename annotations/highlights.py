@@ -15,9 +15,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Aggregate, CharField, Count, IntegerField, Q, Subquery, Value
+from django.db.models.functions import Substr
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -116,31 +120,48 @@ class Changed:
     span_count: int
 
 
+@dataclass(frozen=True)
+class Known:
+    """The spans sharing text with ``within`` as they are after a write, known by the
+    writer (``matching.Nearby``, read under the article's lock and updated with the
+    write): ``changed`` builds its answer from them without a query."""
+
+    within: tuple[int, int]
+    spans: dict[int, SpanSummary]  # in reading order; labelled spans only
+    span_count: int
+    later: int | None  # the first span after the written one in reading order
+
+
 def changed(
-    article: Article, span: Span, *, span_was_new: bool = False, span_gone: bool = False
+    article: Article,
+    span: Span,
+    *,
+    span_was_new: bool = False,
+    span_gone: bool = False,
+    known: Known | None = None,
 ) -> Changed:
     """The paragraphs ``span`` touches, its item in the side list, and the span count.
 
     The paragraphs are cut again with every span that touches them; the item
     is inserted in reading order (a new span), replaced, or deleted (a span
-    gone). Three queries, however many spans the article has.
+    gone). From ``known`` when it covers those paragraphs, without a query;
+    else one query, however many spans the article has: the spans of those
+    paragraphs as ``load_spans`` reads them, each row also carrying the
+    article's span count and, for a new span, the span after it in reading
+    order (two subqueries run once); a second only when no span is left there.
     """
     ranges = paragraph_ranges(article.body)
     assert span.start is not None and span.end is not None  # a write's span has its place
     affected = touching(ranges, span.start, span.end)
     within = (ranges[affected[0]][0], ranges[affected[-1]][1])
-    spans = load_spans(article, within)
+    if known is not None and known.within[0] <= within[0] and within[1] <= known.within[1]:
+        spans, span_count, later = known.spans, known.span_count, known.later
+    else:
+        spans, span_count, later = _read_changed(article, span, within, span_was_new)
     summary = spans.get(span.id)
     if span_gone or summary is None:
         item = f'<li id="span-item-{span.id}" hx-swap-oob="delete"></li>'
     elif span_was_new:
-        later = (
-            Span.objects.filter(article=article)
-            .filter(Q(start__gt=span.start) | Q(start=span.start, end__lt=span.end))
-            .order_by("start", "-end", "id")
-            .values_list("id", flat=True)
-            .first()
-        )
         where = f"beforebegin:#span-item-{later}" if later else "beforeend:#span-items"
         # Not an inline swap: htmx inserts the wrapper's children, the <li>.
         item = f'<ol hx-swap-oob="{where}">{span_item_html(article, summary)}</ol>'
@@ -149,8 +170,62 @@ def changed(
     return Changed(
         paragraphs_html=mark_safe(paragraphs_html(article.body, spans, affected, oob=True)),
         item_html=mark_safe(item),
-        span_count=Span.objects.filter(article=article, start__isnull=False).count(),
+        span_count=span_count,
     )
+
+
+def _read_changed(
+    article: Article, span: Span, within: tuple[int, int], span_was_new: bool
+) -> tuple[dict[int, SpanSummary], int, int | None]:
+    assert span.start is not None and span.end is not None
+    placed = Span.objects.filter(article=article, start__isnull=False).order_by()
+    count = placed.values("article_id").annotate(spans=Count("id")).values("spans")
+    later = (
+        Span.objects.filter(article=article)
+        .filter(Q(start__gt=span.start) | Q(start=span.start, end__lt=span.end))
+        .order_by("start", "-end", "id")
+        .values("id")[:1]
+    )
+    rows = list(
+        placed.filter(start__lt=within[1], end__gt=within[0])
+        .annotate(**{kind: Count("labels", filter=Q(labels__kind=kind)) for kind in KINDS})
+        .order_by("start", "-end", "id")
+        .annotate(
+            reviewer_names=_Reviewers("labels__reviewer__username"),
+            span_count=Subquery(count),
+            later=Subquery(later) if span_was_new else Value(None, IntegerField()),
+        )
+        .values_list(
+            "span_count",
+            "later",
+            "id",
+            "start",
+            "end",
+            Substr("quote", 1, QUOTE_PREVIEW_CHARS),
+            "reviewer_names",
+            *KINDS,
+        )
+    )
+    spans: dict[int, SpanSummary] = {}
+    for _, _, span_id, start, end, quote, names, *counts in rows:
+        summary = summary_of(span_id, start, end, quote, counts, names.split(",") if names else [])
+        if summary is not None:
+            spans[span_id] = summary
+    if not rows:
+        return spans, placed.count(), None
+    return spans, rows[0][0], rows[0][1]
+
+
+def summary_of(
+    span_id: int, start: int, end: int, quote: str, counts: Sequence[int], reviewers: Iterable[str]
+) -> SpanSummary | None:
+    """A span's summary from its label counts (in the order of KINDS), as ``load_spans``
+    makes it; None for a span without labels (being removed: it is not shown)."""
+    labels = sum(counts)
+    if not labels:
+        return None
+    agreed = consensus_of_counts(counts) or ""
+    return SpanSummary(span_id, start, end, quote, labels, agreed, tuple(sorted(reviewers)))
 
 
 def load_spans(article: Article, within: tuple[int, int] | None = None) -> dict[int, SpanSummary]:
@@ -213,6 +288,25 @@ def _spans_sql(
         'ORDER BY s.start, s."end" DESC, s.id'
     )
     return sql, params
+
+
+class _Reviewers(Aggregate):
+    """The span's reviewers' usernames joined by commas, which usernames cannot hold:
+    GROUP_CONCAT in SQLite, STRING_AGG in PostgreSQL (Django 5.2 has no aggregate
+    for both). In a write's answer read (``_read_changed``), so an item names who labelled it."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+        )
 
 
 def paragraphs_html(

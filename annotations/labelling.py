@@ -15,11 +15,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from annotations import ingest, selection
+from annotations import ingest, selection, throttle
 from annotations.corrections import SpanText, Status, reanchor
-from annotations.matching import near_span
+from annotations.highlights import QUOTE_PREVIEW_CHARS, Known, summary_of
+from annotations.matching import Nearby, NearbySpan, nearby
 from annotations.models import (
     NOTE_MAX_LENGTH,
     URL_MAX_LENGTH,
@@ -33,7 +36,8 @@ from annotations.models import (
     Span,
     http_url_validator,
 )
-from annotations.text import Anchor, OffsetError, QuoteMismatch, anchor
+from annotations.segments import touching
+from annotations.text import Anchor, OffsetError, QuoteMismatch, anchor, paragraph_ranges
 
 # Rows per INSERT of an import; SQLite's limit on parameters makes its own batches smaller.
 _IMPORT_BATCH = 1000
@@ -78,7 +82,17 @@ class Gone(LabelError):
     status = 404
 
 
-def lock_article(article_id: int, *, with_body: bool = True) -> Article:
+class ArticleGone(Gone):
+    """The article itself is not there (deleted, or never was)."""
+
+
+class TooManyWrites(LabelError):
+    """Over the editor's label writes this minute (``annotations.throttle``)."""
+
+    status = 429
+
+
+def lock_article(article_id: int, *, with_body: bool = True, bump: bool = False) -> Article:
     """The article's row, locked until the caller's transaction ends.
 
     The one lock on an article's text. Every write that reads the body (a
@@ -91,15 +105,70 @@ def lock_article(article_id: int, *, with_body: bool = True) -> Article:
     article queues in one order and no two deadlock; they then lock spans and
     labels. Call it inside ``transaction.atomic()``; on SQLite, whose
     transactions take the database's write lock at BEGIN, the lock is already
-    held. Raises ``Gone`` when the article was deleted meanwhile.
+    held. Raises ``ArticleGone`` when the article was deleted meanwhile.
+
+    With ``bump``, the same statement also marks the article's cached figures
+    stale (``_bump_revision``): an ``UPDATE ... RETURNING`` row, locked as
+    ``SELECT ... FOR UPDATE`` locks it (on PostgreSQL the two lock modes
+    conflict, so every writer still queues on this row), and one query
+    instead of two. The returned article holds the bumped ``labels_revision``.
     """
+    if bump:
+        return _lock_and_bump(article_id, with_body=with_body)
     rows = Article.objects.select_for_update()
     if not with_body:
         rows = rows.defer("body")
     try:
         return rows.get(pk=article_id)
     except Article.DoesNotExist:
-        raise Gone("This article has been deleted meanwhile.") from None
+        raise ArticleGone("This article has been deleted meanwhile.") from None
+
+
+def _lock_and_bump(
+    article_id: int, *, with_body: bool, counting: tuple[str, list[int]] | None = None
+) -> Article:
+    """``lock_article(bump=True)``; with ``counting`` (``throttle.count``, PostgreSQL
+    only), the same statement counts the write first, in a WITH clause the UPDATE
+    joins: the count's row is locked before the article's, as when they are two
+    statements. The count is then the article's ``throttle_writes``."""
+    quote = connection.ops.quote_name
+    fields = [f for f in Article._meta.concrete_fields if with_body or f.name != "body"]
+    table = quote(Article._meta.db_table)
+    revision = quote(Article._meta.get_field("labels_revision").column)
+    returning = ", ".join(f"{table}.{quote(f.column)}" for f in fields)
+    where = f"{table}.{quote(Article._meta.pk.column)} = %s"
+    if counting is None:
+        sql = f"UPDATE {table} SET {revision} = {revision} + 1 WHERE {where} RETURNING {returning}"
+        params: list[int] = [article_id]
+    else:
+        sql = (
+            f"WITH counted AS ({counting[0]}) "
+            f"UPDATE {table} SET {revision} = {table}.{revision} + 1 FROM counted "
+            f"WHERE {where} RETURNING {returning}, counted.writes AS throttle_writes"
+        )
+        params = [*counting[1], article_id]
+    found = list(Article.objects.raw(sql, params))
+    if not found:
+        raise ArticleGone("This article has been deleted meanwhile.")
+    return found[0]
+
+
+def _lock_for_write(
+    article_id: int, user: Any, *, throttled: bool, with_body: bool = True
+) -> Article:
+    """The article locked and its revision bumped (``lock_article(bump=True)``), the
+    write counted first when ``throttled`` (``annotations.throttle``): over the limit,
+    ``TooManyWrites`` undoes the write and the count. One statement on PostgreSQL, two
+    on SQLite (which cannot write two tables in one)."""
+    counting = throttle.count(user.pk) if throttled else None
+    if counting is not None and connection.vendor != "postgresql":
+        if not throttle.allow(user.pk):
+            raise TooManyWrites(throttle.message())
+        counting = None
+    article = _lock_and_bump(article_id, with_body=with_body, counting=counting)
+    if counting is not None and not throttle.counted(counting[1], article.throttle_writes):  # type: ignore[attr-defined]
+        raise TooManyWrites(throttle.message())
+    return article
 
 
 def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str, str]:
@@ -131,7 +200,7 @@ def clean_label_fields(kind: str, note: str, source_url: str) -> tuple[str, str,
 
 def label_span(
     *,
-    article: Article,
+    article: Article | int,
     reviewer: Any,
     start: int,
     end: int,
@@ -162,15 +231,20 @@ def label_span(
 
 @dataclass(frozen=True, slots=True)
 class Labelled:
-    """What ``label_selection`` did: the label set, and whether its span is new."""
+    """What ``label_selection`` did: the label set, whether its span is new, the
+    article as it was read under the lock (its body checked, its revision bumped),
+    and the spans around the label as the write left them (``highlights.changed``
+    answers from them)."""
 
     label: Label
     span_created: bool
+    article: Article
+    known: Known
 
 
 def label_selection(
     *,
-    article: Article,
+    article: Article | int,
     reviewer: Any,
     start: int,
     end: int,
@@ -180,6 +254,7 @@ def label_selection(
     source_url: str = "",
     body_revision: int | None = None,
     keep_separate: bool = False,
+    throttled: bool = False,
 ) -> Labelled:
     """Set ``reviewer``'s label on the span the selection ``start:end`` means.
 
@@ -191,26 +266,41 @@ def label_selection(
     submission is harmless; with other values it updates the reviewer's label.
     ``body_revision``, the revision the offsets are into (the page's), is
     checked under the lock: an older one is refused (``StaleRevision``).
+    ``article`` is an article or its id (``ArticleGone`` when there is none);
+    ``throttled`` counts the write against the reviewer's limit
+    (``annotations.throttle``; ``TooManyWrites`` over it).
+
+    Queries, for a new span: the lock (which bumps the revision), the spans
+    near the selection, the span, the label and its history row; with
+    ``throttled``, the count first. However many spans the article has.
     """
     kind, note, source_url = clean_label_fields(kind, note, source_url)
+    article_id = article if isinstance(article, int) else article.pk
     for attempt in range(_RACE_RETRIES + 1):
         try:
             with transaction.atomic():
                 # The body as it is now, and as it stays until we commit: the caller's
                 # copy may predate an edit. The caller renders what was checked.
-                locked = lock_article(article.pk)
-                article.body, article.body_revision = locked.body, locked.body_revision
+                locked = _lock_for_write(article_id, reviewer, throttled=throttled)
+                if isinstance(article, Article):
+                    article.body, article.body_revision = locked.body, locked.body_revision
+                    article.labels_revision = locked.labels_revision
                 if body_revision is not None and body_revision != locked.body_revision:
                     raise StaleRevision(STALE_REVISION)
-                where = _anchor(article.body, start, end, quote)
-                _bump_revision([article.pk])
-                span = near_span(
-                    article.pk, article.body, where.start, where.end, keep_separate=keep_separate
+                where = _anchor(locked.body, start, end, quote)
+                around = nearby(
+                    article_id,
+                    _paragraphs(locked.body, where),
+                    (where.start, where.end),
+                    reviewer.pk,
                 )
-                span_created = span is None
-                if span is None:
-                    span = Span.objects.create(
-                        article=article,
+                near = around.match(
+                    locked.body, where.start, where.end, keep_separate=keep_separate
+                )
+                span_created = near is None
+                if near is None:  # a new span, inserted with the label (_set_label)
+                    span = Span(
+                        article_id=article_id,
                         start=where.start,
                         end=where.end,
                         quote=where.quote,
@@ -218,21 +308,25 @@ def label_selection(
                         suffix=where.suffix,
                         created_by=reviewer,
                     )
-                # A new label's history row holds its reviewer; in a request,
-                # history_user is the logged-in user, the same person.
-                label, created = Label.objects.get_or_create(
-                    span=span,
-                    reviewer=reviewer,
-                    defaults={
-                        "article": article,
-                        "kind": kind,
-                        "note": note,
-                        "source_url": source_url,
-                    },
+                else:
+                    # The span as the answer and the panel need it: its quote is its text.
+                    span = Span(
+                        id=near.id,
+                        article_id=article_id,
+                        start=near.start,
+                        end=near.end,
+                        quote=locked.body[near.start : near.end],
+                    )
+                mine = None if near is None else near.mine
+                label, old_kind = _set_label(
+                    span, reviewer, kind, note, source_url, mine=mine, new_span=span_created
                 )
-                if not created:
-                    _update(label, reviewer, kind, note, source_url)
-                return Labelled(label, span_created)
+                if near is None:
+                    preview = where.quote[:QUOTE_PREVIEW_CHARS]
+                    near = NearbySpan(span.pk, where.start, where.end, preview, [0, 0, 0], [], None)
+                if label.kind != old_kind:
+                    around.labelled(near, reviewer.get_username(), kind, old_kind)
+                return Labelled(label, span_created, locked, _known(around))
         except IntegrityError:
             # A unique constraint lost to a writer that committed between our read
             # and our insert: everything above is rolled back; read again. With the
@@ -240,6 +334,129 @@ def label_selection(
             if attempt == _RACE_RETRIES:
                 raise
     raise AssertionError("unreachable")
+
+
+def _paragraphs(body: str, where: Anchor) -> tuple[int, int]:
+    """The range of the paragraphs ``where`` touches."""
+    ranges = paragraph_ranges(body)
+    touched = touching(ranges, where.start, where.end)
+    return ranges[touched[0]][0], ranges[touched[-1]][1]
+
+
+def _known(around: Nearby) -> Known:
+    spans = {}
+    for span in around.spans:
+        summary = summary_of(span.id, span.start, span.end, span.quote, span.counts, span.reviewers)
+        if summary is not None:
+            spans[span.id] = summary
+    return Known(around.within, spans, around.span_count, around.later)
+
+
+def _set_label(
+    span: Span,
+    reviewer: Any,
+    kind: str,
+    note: str,
+    source_url: str,
+    *,
+    mine: int | None,
+    new_span: bool = False,
+) -> tuple[Label, str | None]:
+    """``reviewer``'s label on ``span`` with these values, and its kind before (None: new).
+
+    ``mine`` is the id of the reviewer's label on the span (``matching.nearby``
+    read it), None when there is none: then a plain INSERT (and its history
+    row), with no read first and no savepoint; a ``new_span`` (not saved yet)
+    is inserted first. A label already there is read and updated, or left as
+    it is when nothing changed.
+    """
+    if mine is not None:
+        label = Label.objects.get(pk=mine)
+        old_kind = label.kind
+        _update(label, reviewer, kind, note, source_url)
+        label.span = span
+        return label, old_kind
+    label = Label(
+        span=span,
+        article_id=span.article_id,
+        reviewer=reviewer,
+        kind=kind,
+        note=note,
+        source_url=source_url,
+    )
+    if connection.vendor == "postgresql":
+        _insert_at_once(span, label, new_span=new_span)
+        return label, None
+    if new_span:
+        span.save(force_insert=True)
+        label.span = span
+    # A new label's history row names the logged-in user of the request (the
+    # reviewer); outside a request (seeds, tests) nobody, shown as "(system)".
+    label.save(force_insert=True)
+    return label, None
+
+
+def _history_user_id() -> int | None:
+    """Who django-simple-history names for a write without ``_history_user``: the
+    logged-in user of the request (its middleware keeps it), else nobody."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _insert_at_once(span: Span, label: Label, *, new_span: bool) -> None:
+    """Insert ``label`` with its audit history row, and ``span`` first when it is new,
+    in one statement (PostgreSQL: INSERTs in WITH clauses, each fed by the one before).
+
+    The history row is the one django-simple-history writes for a new label
+    (``history_type`` "+", no change reason, and as ``history_user`` the
+    request's logged-in user, ``_history_user_id``); tests/test_audit_trail.py
+    reads it through the panel as it reads theirs.
+    """
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    clauses, params = [], []
+
+    def values(instance: Any, skip: tuple[str, ...] = ()) -> tuple[str, str]:
+        fields = [f for f in instance._meta.concrete_fields if not f.primary_key]
+        fields = [f for f in fields if f.attname not in skip]
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                setattr(instance, field.attname, now)
+            params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
+        return ", ".join(quote(f.column) for f in fields), ", ".join("%s" for _ in fields)
+
+    if new_span:
+        columns, marks = values(span)
+        clauses.append(
+            f"new_span AS (INSERT INTO {quote(Span._meta.db_table)} ({columns}) "
+            f"VALUES ({marks}) RETURNING {quote('id')})"
+        )
+        columns, marks = values(label, skip=("span_id",))
+        source = f"SELECT new_span.id, {marks} FROM new_span"
+        columns = f"{quote('span_id')}, {columns}"
+    else:
+        columns, marks = values(label)
+        source = f"VALUES ({marks})"
+    label_table = quote(Label._meta.db_table)
+    clauses.append(f"new_label AS (INSERT INTO {label_table} ({columns}) {source} RETURNING *)")
+    history = Label.history.model
+    copied = [f.column for f in Label._meta.concrete_fields]
+    clauses.append(
+        f"audit AS (INSERT INTO {quote(history._meta.db_table)} "
+        f"({', '.join(quote(c) for c in copied)}, history_date, history_change_reason, "
+        f"history_type, history_user_id) "
+        f"SELECT {', '.join(quote(c) for c in copied)}, %s, NULL, '+', %s FROM new_label)"
+    )
+    params += [now, _history_user_id()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(clauses)} SELECT id, span_id FROM new_label", params)
+        label.pk, span_id = cursor.fetchone()
+    if new_span:
+        span.pk = span_id
+        span._state.adding, span._state.db = False, connection.alias
+    label.span = span
+    label._state.adding, label._state.db = False, connection.alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,40 +622,61 @@ def _anchor(body: str, start: int, end: int, quote: str) -> Anchor:
         raise LabelError(str(error)) from None
 
 
-def change_label(label: Label, user: Any, *, kind: str, note: str, source_url: str) -> Label:
-    """Change ``user``'s own label; anyone else's is refused, one removed meanwhile is ``Gone``."""
+def change_label(
+    label: Label, user: Any, *, kind: str, note: str, source_url: str, throttled: bool = False
+) -> Label:
+    """Change ``user``'s own label; anyone else's is refused, one removed meanwhile is ``Gone``.
+
+    ``throttled`` counts the write (``label_selection``); a change to the same
+    values writes nothing and is not counted.
+    """
     _check_owner(label, user)
     kind, note, source_url = clean_label_fields(kind, note, source_url)
     if (label.kind, label.note, label.source_url) == (kind, note, source_url):
         return label  # Nothing changed: no write, no audit entry.
     with transaction.atomic():
-        lock_article(label.article_id, with_body=False)
+        _lock_for_write(label.article_id, user, throttled=throttled, with_body=False)
         _still_there(label, "This label has been removed meanwhile. Reload the page.")
-        _bump_revision([label.article_id])
         _update(label, user, kind, note, source_url)
     return label
 
 
-def remove_label(label: Label, user: Any) -> bool:
+def remove_label(label: Label, user: Any, *, throttled: bool = False) -> bool:
     """Delete ``user``'s own label, and its span when no label is left on it.
 
     Returns True when the span went too. A label removed meanwhile (a double
-    click, another tab) is ``Gone``.
+    click, another tab) is ``Gone``. ``throttled`` counts the write (``label_selection``).
     """
     _check_owner(label, user)
     with transaction.atomic():
         # Every label write on this article holds its lock: of two reviewers removing
         # the span's last two labels, the second sees the first's delete and removes
         # the span; a label being added waits, or committed first and keeps the span.
-        lock_article(label.article_id, with_body=False)
+        _lock_for_write(label.article_id, user, throttled=throttled, with_body=False)
         _still_there(label, "This label has already been removed.")
-        _bump_revision([label.article_id])
         _record_author(label, user)
         label.delete()
-        if not Label.objects.filter(span_id=label.span_id).exists():
-            Span.objects.filter(pk=label.span_id).delete()
-            return True
-    return False
+        return _drop_if_unlabelled(label.span_id)
+
+
+def _drop_if_unlabelled(span_id: int) -> bool:
+    """Delete the span, and its history of places, when no label is left on it; True
+    when it went. Two statements, where the ORM's cascade read the span and its labels
+    first (Span and AnchorChange send no signals and keep no audit history)."""
+    quote = connection.ops.quote_name
+    labels = quote(Label._meta.db_table)
+    unlabelled = f"NOT EXISTS (SELECT 1 FROM {labels} WHERE {quote('span_id')} = %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(AnchorChange._meta.db_table)} "
+            f"WHERE {quote('span_id')} = %s AND {unlabelled}",
+            [span_id, span_id],
+        )
+        cursor.execute(
+            f"DELETE FROM {quote(Span._meta.db_table)} WHERE {quote('id')} = %s AND {unlabelled}",
+            [span_id, span_id],
+        )
+        return bool(cursor.rowcount)
 
 
 def _still_there(label: Label, message: str) -> None:

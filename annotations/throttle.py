@@ -15,6 +15,11 @@ whose increment is a read followed by a write (parallel requests of one
 editor, the flood itself, lose counts) and costs about ten queries a write.
 A fixed minute allows a burst of twice the limit across a minute's edge,
 which a person never reaches.
+
+Label writes (create, change, remove) count inside their own transaction
+(``annotations.labelling``, ``throttled=True``): one commit per write instead
+of two, and a refused or failed write leaves no count behind. The decorator
+counts the other writes (an import, finishing a review) before their view runs.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from annotations.models import WriteCount
 from annotations.views import HtmxHttpRequest
 from annotations.views.site import refusal
 
-__all__ = ["WriteCount", "allow", "throttle_label_writes"]
+__all__ = ["WriteCount", "allow", "count", "counted", "message", "throttle_label_writes"]
 
 
 def _now() -> float:
@@ -41,22 +46,47 @@ def _now() -> float:
 
 def allow(user_id: int) -> bool:
     """Count one label write by ``user_id``; False when it goes over this minute's limit."""
-    limit = settings.LABEL_WRITES_PER_MINUTE
-    if limit <= 0:
+    counting = count(user_id)
+    if counting is None:
         return True
-    minute = int(_now() // 60)
-    table = connection.ops.quote_name(WriteCount._meta.db_table)
+    sql, params = counting
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, minute, writes) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (user_id, minute) DO UPDATE SET writes = {table}.writes + 1 "
-            "RETURNING writes",
-            [user_id, minute],
-        )
+        cursor.execute(sql, params)
         (writes,) = cursor.fetchone()
+    return counted(params, writes)
+
+
+def count(user_id: int) -> tuple[str, list[int]] | None:
+    """The statement that counts one write of ``user_id`` and returns the minute's
+    writes so far (``counted`` decides), or None when there is no limit. A label write
+    on PostgreSQL runs it inside its first statement (``labelling.lock_article``)."""
+    if settings.LABEL_WRITES_PER_MINUTE <= 0:
+        return None
+    table = connection.ops.quote_name(WriteCount._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (user_id, minute, writes) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (user_id, minute) DO UPDATE SET writes = {table}.writes + 1 "
+        "RETURNING writes"
+    )
+    return sql, [user_id, int(_now() // 60)]
+
+
+def counted(params: list[int], writes: int) -> bool:
+    """Whether the write ``count`` counted (its ``params``), the minute's ``writes``-th,
+    is within the limit."""
+    user_id, minute = params
     if writes == 1:  # a new minute: the user's earlier ones are of no more use
         WriteCount.objects.filter(user_id=user_id, minute__lt=minute).delete()
-    return int(writes) <= limit
+    return int(writes) <= settings.LABEL_WRITES_PER_MINUTE
+
+
+def message() -> str:
+    """What a refused write says (status 429), for the toolbar or the page."""
+    limit = settings.LABEL_WRITES_PER_MINUTE
+    return (
+        f"Too many label changes in one minute (the limit is {limit}). "
+        "Wait a moment, then try again."
+    )
 
 
 def throttle_label_writes(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -66,13 +96,7 @@ def throttle_label_writes(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     @wraps(view)
     def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not allow(request.user.pk):
-            limit = settings.LABEL_WRITES_PER_MINUTE
-            return refusal(
-                request,
-                f"Too many label changes in one minute (the limit is {limit}). "
-                "Wait a moment, then try again.",
-                status=429,
-            )
+            return refusal(request, message(), status=429)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -133,7 +133,8 @@ def test_a_label_added_to_a_span_being_deleted_is_kept(article, alice, bob, monk
     labelling.py lets that happen: bob's insert then fails its foreign key at
     commit and is retried onto a new span. Were writers ever ordered by a lock
     taken first (on the article, say), alice would wait for bob instead and
-    keep the span; either way bob's label is kept.
+    keep the span; either way bob's label is kept. (The hook is the moment bob
+    sets his label on the span he found, labelling._set_label.)
     """
     start, end, quote = PHRASES[0]
     alices = label_span(
@@ -141,15 +142,15 @@ def test_a_label_added_to_a_span_being_deleted_is_kept(article, alice, bob, monk
     )
     old_span_id = alices.span_id
     span_found, span_gone = threading.Event(), threading.Event()
-    original = Label.objects.get_or_create
+    original = labelling._set_label
 
-    def get_or_create_after_removal(**kwargs: Any) -> Any:
+    def set_label_after_removal(*args: Any, **kwargs: Any) -> Any:
         if not span_found.is_set():  # bob's first attempt only
             span_found.set()
             span_gone.wait(timeout=3)  # not set in time if alice waits for bob's lock
-        return original(**kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(Label.objects, "get_or_create", get_or_create_after_removal)
+    monkeypatch.setattr(labelling, "_set_label", set_label_after_removal)
 
     def bob_labels() -> Label:
         try:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -30,18 +30,24 @@ from annotations.attention import needs_attention
 from annotations.forms import ImportForm
 from annotations.highlights import (
     ArticleHighlights,
+    Known,
     article_highlights,
     changed,
     load_spans,
     span_items_html,
 )
 from annotations.kinds import CATEGORIES, KINDS, NAMES
-from annotations.labelling import LabelError, change_label, label_selection, remove_label
+from annotations.labelling import (
+    ArticleGone,
+    LabelError,
+    change_label,
+    label_selection,
+    remove_label,
+)
 from annotations.matching import offer
 from annotations.models import NOTE_MAX_LENGTH, Article, Span
 from annotations.reviews import finished_state
 from annotations.span_panel import SpanPanel, Undo, span_panel_for, undo_of
-from annotations.throttle import throttle_label_writes
 from annotations.views import HtmxHttpRequest
 from annotations.views.live import live_revision
 from annotations.views.site import refusal
@@ -139,19 +145,24 @@ def _changes(
     span_gone: bool = False,
     panel: SpanPanel | None = None,
     undo: Undo | None = None,
+    known: Known | None = None,
 ) -> HttpResponse:
     """The htmx answer to a write on ``span``: what changed, and the panel when it shows
     the span (with ``undo``: the label just removed, and an Undo button)."""
-    changes = changed(article, span, span_was_new=span_was_new, span_gone=span_gone)
+    changes = changed(article, span, span_was_new=span_was_new, span_gone=span_gone, known=known)
     context = _context(request, article, changes=changes, panel=panel, undo=undo)
     return render(request, f"{TEMPLATE}#changes", context)
 
 
-def refuse(request: HtmxHttpRequest, article: Article, error: LabelError) -> HttpResponse:
+def refuse(request: HtmxHttpRequest, article: Article | int, error: LabelError) -> HttpResponse:
     """The error's status and message: the message alone for htmx (plain text, which
     errors.js shows where the request came from; htmx swaps no error answer), else the
-    page with it."""
+    page with it (``article`` may be its id: the page reads it). No article: 404."""
+    if isinstance(error, ArticleGone):
+        raise Http404("No such article.")
     if not request.htmx:
+        if isinstance(article, int):
+            article = get_article(article)
         return render_article_page(request, article, error=error.message, status=error.status)
     return refusal(request, error.message, status=error.status)
 
@@ -191,41 +202,42 @@ def _fields(data: QueryDict) -> dict[str, str]:
 
 @require_POST
 @editor_required
-@throttle_label_writes
 def label_create(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
-    """Label the selected text: create (or reuse) its span and set the editor's label."""
-    article = get_article(article_id)
+    """Label the selected text: create (or reuse) its span and set the editor's label.
+    The write reads the article (locked) and counts itself (``annotations.throttle``)."""
     try:
         start, end, quote = selection(request.POST)
         done = label_selection(
-            article=article,
+            article=article_id,
             reviewer=request.user,
             start=start,
             end=end,
             quote=quote,
             body_revision=revision_of(request.POST),
             keep_separate=request.POST.get("keep_separate") == "1",
+            throttled=True,
             **_fields(request.POST),
         )
     except LabelError as error:
-        return refuse(request, article, error)
+        return refuse(request, article_id, error)
     if not request.htmx:
-        return redirect("article_detail", article_id=article.id)
+        return redirect("article_detail", article_id=article_id)
     span = done.label.span
     panel = span_panel_for(span, request.user) if request.POST.get("from") == "panel" else None
     # A new span's item is inserted in the side list; an existing one's replaced.
-    return _changes(request, article, span, span_was_new=done.span_created, panel=panel)
+    return _changes(
+        request, done.article, span, span_was_new=done.span_created, panel=panel, known=done.known
+    )
 
 
 @require_POST
 @editor_required
-@throttle_label_writes
 def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> HttpResponse:
-    """Change the editor's own label (from the span panel)."""
+    """Change the editor's own label (from the span panel); counted as label_create's."""
     article = get_article(article_id)
     label = get_label(article, label_id)
     try:
-        change_label(label, request.user, **_fields(request.POST))
+        change_label(label, request.user, throttled=True, **_fields(request.POST))
     except LabelError as error:
         return refuse(request, article, error)
     if not request.htmx:
@@ -236,7 +248,6 @@ def label_change(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
 
 @require_POST
 @editor_required
-@throttle_label_writes
 def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> HttpResponse:
     """Remove the editor's own label; the span goes too when it was the last. The panel
     stays open (even when the span went) with an Undo that labels the span again."""
@@ -245,7 +256,7 @@ def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
     span = label.span
     undo = undo_of(label)
     try:
-        span_gone = remove_label(label, request.user)
+        span_gone = remove_label(label, request.user, throttled=True)
     except LabelError as error:
         return refuse(request, article, error)
     if not request.htmx:
