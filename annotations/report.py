@@ -10,22 +10,27 @@ shapes them for ``views.reports``. The long lists are built as HTML by
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models.functions import Length
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Aggregate, CharField, F, Value
+from django.db.models.functions import Concat, Length
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeString
 
 from annotations import report_html
-from annotations.agreement import Agreement, agreement
+from annotations.agreement import Agreement, agreement_of_counts
 from annotations.balance import Balance, balance, consensus
 from annotations.figures import FIELDS as FIGURE_FIELDS
 from annotations.figures import Cached, Figures, balances
 from annotations.kinds import CATEGORIES, NAMES, UNSOURCED_SPECULATION, VERIFIED_FACT
 from annotations.models import Article, Label
-from annotations.text_agreement import TextAgreement, text_agreement
+from annotations.text_agreement import TextAgreement, text_agreement_of_groups
 from annotations.verdict import (
     MIN_COVERAGE,
     RULES,
@@ -86,13 +91,12 @@ class ReportSpan:
     id: int
     start: int
     end: int
+    choices: tuple[tuple[str, str], ...]  # (reviewer, kind) of each label, by reviewer
+    consensus: str
+    unanimous: bool
     quote: str = ""  # filled in by _fill_details for the spans a page lists
-    labels: list[ReportLabel] = field(default_factory=list)
-    consensus: str = ""
-
-    @property
-    def unanimous(self) -> bool:
-        return len({label.kind for label in self.labels}) <= 1
+    # The labels with their notes and sources: filled in by _fill_details likewise.
+    labels: list[ReportLabel] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,10 +144,10 @@ def article_report(
     (``reviews.finished_state``).
     """
     spans = _report_spans(article)
-    figures = balance(len(article.body), ((s.start, s.end, s.consensus) for s in spans))
+    figures = balance(len(article.body), [(s.start, s.end, s.consensus) for s in spans])
     lists = _lists(spans)
     shown = lists if every_span else {n: s[:INLINE_REPORT_SPANS] for n, s in lists.items()}
-    _fill_details(_spans_in(span for listed in shown.values() for span in listed))
+    _fill_details(_spans_in(span for listed in shown.values() for span in listed), article)
     report_lists = {
         name: ReportList(
             name=name,
@@ -155,7 +159,7 @@ def article_report(
         for name in LISTS
     }
     segments = bar(figures)
-    reviewers = sorted({label.reviewer for s in spans for label in s.labels} | set(finished))
+    reviewers = sorted({reviewer for s in spans for reviewer, _ in s.choices} | set(finished))
     return ArticleReport(
         figures=figures,
         segments=segments,
@@ -166,11 +170,10 @@ def article_report(
         coverage_flag=coverage_flag(figures),
         by_label=[report_lists[category] for category in CATEGORIES],
         disagreements=report_lists[DISAGREEMENTS],
-        agreement=agreement({label.reviewer: label.kind for label in s.labels} for s in spans),
-        text_agreement=text_agreement(
-            article.body,
-            ((s.start, s.end, label.reviewer, label.kind) for s in spans for label in s.labels),
-            finished,
+        # Each distinct (reviewer, kind) set counted once: a handful, however many spans.
+        agreement=agreement_of_counts(Counter(s.choices for s in spans if len(s.choices) > 1)),
+        text_agreement=text_agreement_of_groups(
+            article.body, [(s.start, s.end, s.choices) for s in spans], finished
         ),
         reviewers=reviewers,
         finished=sorted(finished),
@@ -180,48 +183,101 @@ def article_report(
 def report_list_html(article: Article, name: str) -> SafeString:
     """Every item of one of the report's lists (``LISTS``), for its "Show all" link. Two queries."""
     listed = _lists(_report_spans(article))[name]
-    _fill_details(_spans_in(listed))
+    _fill_details(_spans_in(listed), article)
     return _list_html(name, listed)
 
 
-def _report_spans(article: Article) -> list[ReportSpan]:
-    """Every labelled span of the article in reading order, with who chose what. One query.
+# Separators no username (letters, digits and @.+-_) and no kind can hold.
+_PAIR, _LABEL = "\x1f", "\x1e"
 
-    Only what the figures need (offsets, reviewers, kinds): quotes, notes and
-    sources are read for the spans a page lists, by ``_fill_details``.
+
+class _Choices(Aggregate):
+    """Each label of a span as ``reviewer<US>kind``, joined by ``<RS>``, in any order:
+    GROUP_CONCAT in SQLite, STRING_AGG in PostgreSQL (Django 5.2 has no aggregate
+    for both)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(
+            Concat(F("reviewer__username"), Value(_PAIR), F("kind"), output_field=CharField()),
+            Value(_LABEL),
+        )
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chosen:
+    """What a span's labels say, read once for each distinct set of labels."""
+
+    choices: tuple[tuple[str, str], ...]  # (reviewer, kind), by reviewer
+    consensus: str
+    unanimous: bool
+
+
+def _chosen(joined: str) -> _Chosen:
+    choices = tuple(
+        sorted(
+            (reviewer, kind) for reviewer, kind in (p.split(_PAIR) for p in joined.split(_LABEL))
+        )
+    )
+    kinds = [kind for _, kind in choices]
+    return _Chosen(choices, consensus(kinds) or "", len(set(kinds)) == 1)
+
+
+def _report_spans(article: Article) -> list[ReportSpan]:
+    """Every labelled span of the article in reading order, with who chose what. One query,
+    one row per span.
+
+    Only what the figures need (offsets, reviewers, kinds): each span's labels
+    come joined in one string, read once for each distinct string (an article
+    has thousands of spans but a handful of ways its reviewers chose). Quotes,
+    notes and sources are read for the spans a page lists, by ``_fill_details``.
     """
     rows = (
         # Both sides filtered by article, so PostgreSQL reads two index ranges
         # instead of hashing every span in the database.
         # Orphans (no offsets) are listed apart (annotations.attention), not counted here.
         Label.objects.filter(article=article, span__article=article, span__start__isnull=False)
-        .order_by("span__start", "-span__end", "span_id", "reviewer__username")
-        .values_list("span_id", "span__start", "span__end", "reviewer__username", "kind")
+        .values("span_id", "span__start", "span__end")
+        .annotate(joined=_Choices())
+        .order_by("span__start", "-span__end", "span_id")
+        .values_list("span_id", "span__start", "span__end", "joined")
     )
-    spans: dict[int, ReportSpan] = {}
-    for span_id, start, end, reviewer, kind in rows:
-        span = spans.get(span_id)
-        if span is None:
-            assert start is not None and end is not None  # orphans are filtered out above
-            span = spans[span_id] = ReportSpan(span_id, start, end)
-        span.labels.append(ReportLabel(reviewer, kind))
-    for span in spans.values():
-        span.consensus = consensus([label.kind for label in span.labels]) or ""
-    return list(spans.values())
+    read: dict[str, _Chosen] = {}
+    spans = []
+    for span_id, start, end, joined in rows:
+        assert start is not None and end is not None  # orphans are filtered out above
+        chosen = read.get(joined)
+        if chosen is None:
+            chosen = read[joined] = _chosen(joined)
+        spans.append(
+            ReportSpan(span_id, start, end, chosen.choices, chosen.consensus, chosen.unanimous)
+        )
+    return spans
 
 
-def _fill_details(spans: Iterable[ReportSpan]) -> None:
-    """The quote of each of ``spans``, and its labels' notes and sources. One query."""
+def _fill_details(spans: Iterable[ReportSpan], article: Article) -> None:
+    """The quote of each of ``spans`` (of ``article``), and its labels with their notes and
+    sources, in the order of ``ReportSpan.choices``. One query."""
     by_id = {span.id: span for span in spans}
-    rows = Label.objects.filter(span_id__in=list(by_id)).values_list(
-        "span_id", "span__quote", "reviewer__username", "note", "source_url"
+    rows = (
+        # The article on both sides: PostgreSQL reads index ranges, not every span.
+        Label.objects.filter(article=article, span__article=article, span_id__in=list(by_id))
+        .order_by("span_id", "reviewer__username")
+        .values_list("span_id", "span__quote", "reviewer__username", "kind", "note", "source_url")
     )
-    for span_id, quote, reviewer, note, source_url in rows:
-        span = by_id[span_id]
-        span.quote = quote
-        for label in span.labels:
-            if label.reviewer == reviewer:
-                label.note, label.source_url = note, source_url
+    labels: dict[int, list[ReportLabel]] = {span_id: [] for span_id in by_id}
+    for span_id, quote, reviewer, kind, note, source_url in rows:
+        by_id[span_id].quote = quote
+        labels[span_id].append(ReportLabel(reviewer, kind, note, source_url))
+    for span_id, span in by_id.items():
+        span.labels = labels[span_id]
 
 
 def _lists(spans: list[ReportSpan]) -> dict[str, list[ReportSpan | Overlap]]:
@@ -255,23 +311,25 @@ def _overlaps(spans: list[ReportSpan]) -> list[Overlap]:
     for neither. ``spans`` in reading order (by start).
     """
     found = []
-    open_spans: list[tuple[ReportSpan, frozenset[str]]] = []
+    open_spans: list[tuple[int, ReportSpan, frozenset[str]]] = []
     for span in spans:
-        open_spans = [pair for pair in open_spans if pair[0].end > span.start]
-        mine = frozenset(label.reviewer for label in span.labels)
-        for other, theirs in open_spans:
+        start = span.start
+        if open_spans:
+            open_spans = [pair for pair in open_spans if pair[0] > start]
+        mine = frozenset(reviewer for reviewer, _ in span.choices)
+        for _, other, theirs in open_spans:
             # The same reviewers on both (the usual case): each said how the spans differ.
             if theirs == mine:
                 continue
             if any(
-                a.kind != b.kind
-                for a in other.labels
-                if a.reviewer not in mine
-                for b in span.labels
-                if b.reviewer not in theirs
+                a != b
+                for reviewer_a, a in other.choices
+                if reviewer_a not in mine
+                for reviewer_b, b in span.choices
+                if reviewer_b not in theirs
             ):
                 found.append(Overlap(other, span))
-        open_spans.append((span, mine))
+        open_spans.append((span.end, span, mine))
     return found
 
 
