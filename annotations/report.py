@@ -18,16 +18,31 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Aggregate, CharField, F, Value
-from django.db.models.functions import Concat, Length
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeString
 
-from annotations import report_html
+from annotations import figures, report_html
 from annotations.agreement import Agreement, agreement_of_counts
 from annotations.balance import Balance, balance, consensus
 from annotations.figures import FIELDS as FIGURE_FIELDS
-from annotations.figures import Cached, Figures, balances
+from annotations.figures import Cached, Figures
 from annotations.kinds import CATEGORIES, NAMES, UNSOURCED_SPECULATION, VERIFIED_FACT
 from annotations.models import Article, Label
 from annotations.text_agreement import TextAgreement, text_agreement_of_groups
@@ -369,14 +384,12 @@ class Summary:
     title: str
     outlet: str
     authors: str
-    date: datetime.date  # what the date sort uses: published, else the day it was added
-    chars: int
     published: datetime.date | None = None  # what the Published column shows
-    cached: Figures | None = None
+    cached: Figures | None = None  # every row shown has its figures, current
 
     @property
     def figures(self) -> Balance:
-        return self.cached.balance if self.cached else balance(self.chars, ())
+        return self.cached.balance if self.cached else balance(0, ())
 
     @property
     def reviewers(self) -> list[str]:
@@ -474,7 +487,8 @@ class Overview:
 
 
 def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
-    """One page of every article's summary, sorted and filtered. Six queries at most.
+    """One page of every article's summary, sorted and filtered. Two queries when every
+    figure is current (``_page``).
 
     Raises ``UnknownSort`` for a sort not in ``SORTS`` (``-`` before it reverses it).
     """
@@ -503,81 +517,125 @@ def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
     )
 
 
+# Articles whose figures are stale or missing (old data, a bulk write that did not
+# fill them) that one view brings up to date before sorting, besides those on its page.
+STALE_PER_VIEW = 100
+
+
 def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
-    """The page of summaries, with the figures of (at least) the articles on it."""
+    """The page of summaries, sorted, filtered and paged in SQL from the cached figures
+    (``annotations.figures``): one query, which reads no article body.
+
+    Figures are kept current where labels are written; any still stale or
+    missing (old data) are brought up to date here for this page and for up
+    to ``STALE_PER_VIEW`` articles after it in the sort, and the page is read
+    again: a view never computes every article's figures.
+    """
     articles = Article.objects.all()
     if outlet:
         articles = articles.filter(outlet=outlet)
-    # The body's length in SQL: the text itself is never fetched here. Each
-    # article's cached figures come in the same query (annotations.figures).
-    rows = (
-        articles.order_by()
-        .annotate(chars=Length("body"))
-        .values_list(
-            "id", "title", "outlet", "byline", "published", "created_at", "chars", *FIGURE_FIELDS
-        )
+    ordered = _ordered(articles, sort)
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        number = 1  # as Paginator.get_page: not a number is the first page
+    rows = _page_rows(ordered, number) if number >= 1 else []
+    if rows and rows[0].stale:
+        ahead = ordered.filter(_STALE).values_list("id", flat=True)[:STALE_PER_VIEW]
+        figures.update({row.cached.article_id for row in rows if row.stale} | set(ahead))
+        rows = _page_rows(ordered, number)
+    if not rows:  # nothing to show, or a page before the first or past the last
+        count = articles.count()
+        number = max(1, -(-count // ARTICLES_PER_PAGE))  # the last page, as get_page
+        rows = _page_rows(ordered, number) if count else []
+    count = rows[0].count if rows else 0
+    stale = [row.cached.article_id for row in rows if not row.cached.fresh]
+    computed = figures.update(stale) if stale else {}  # written while the page was read
+    summaries = []
+    for row in rows:
+        found = computed.get(row.cached.article_id)
+        row.summary.cached = found or row.cached.figures
+        summaries.append(row.summary)
+    # The paginator only counts (the page is read above): a range of the count will do.
+    counted: Paginator[Summary] = Paginator(range(count), ARTICLES_PER_PAGE)  # type: ignore[arg-type]
+    return Page(summaries, number, counted)
+
+
+# An article whose cached figures are missing, from before the overview's columns, or
+# older than its labels.
+_STALE = (
+    Q(figures__isnull=True)
+    | Q(figures__total__isnull=True)
+    | Q(figures__revision__lt=F("labels_revision"))
+    | Q(figures__revision__gt=F("labels_revision"))
+)
+
+
+@dataclass
+class _Row:
+    summary: Summary
+    cached: Cached
+    count: int  # articles the filter selects
+    stale: int  # of those, how many have stale or missing figures
+
+
+def _page_rows(ordered: QuerySet[Article], number: int) -> list[_Row]:
+    first = (number - 1) * ARTICLES_PER_PAGE
+    rows = ordered.annotate(
+        count=Window(Count("id")),
+        stale=Window(Sum(Case(When(_STALE, then=1), default=0))),
+    ).values_list("id", "title", "outlet", "byline", "published", "count", "stale", *FIGURE_FIELDS)[
+        first : first + ARTICLES_PER_PAGE
+    ]
+    return [
+        _Row(Summary(id, title, outlet, authors, published), Cached(id, *cache), count, stale)
+        for id, title, outlet, authors, published, count, stale, *cache in rows
+    ]
+
+
+def _ordered(articles: QuerySet[Article], sort: str) -> QuerySet[Article]:
+    """Newest first by default. By a share: articles labelled too little to judge
+    (``verdict.too_little``) come after the others, whichever the direction, and
+    those with nothing labelled (or no figures yet) last. Ties, and the date sort
+    itself, break newest first, then by id; the date is the publication date, else
+    the day the article was added."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    articles = articles.annotate(
+        day=Coalesce("published", TruncDate("created_at"), output_field=DateField())
     )
-    summaries: dict[int, Summary] = {}
-    cached: dict[int, Cached] = {}
-    for id, title, outlet_name, authors, published, created_at, chars, *cache in rows:
-        date = published or created_at.date()
-        summaries[id] = Summary(id, title, outlet_name, authors, date, chars, published)
-        cached[id] = Cached(id, chars, *cache)
-    if sort.lstrip("-") == "date":
-        # Dates are known without labels: only this page's figures are needed.
-        page = Paginator(_sorted(list(summaries.values()), sort), ARTICLES_PER_PAGE)
-        shown = page.get_page(page_number)
-        for article_id, figures in balances([cached[s.id] for s in shown]).items():
-            summaries[article_id].cached = figures
-        return shown
-    # Sorting by a share or the coverage needs every (filtered) article's figures first.
-    for article_id, figures in balances(cached.values()).items():
-        summaries[article_id].cached = figures
-    ordered = _sorted(list(summaries.values()), sort)
-    return Paginator(ordered, ARTICLES_PER_PAGE).get_page(page_number)
+    newest = [F("day").desc(), F("id").desc()]
+    if key == "date":
+        return articles.order_by(*newest) if descending else articles.order_by("day", "id")
+    if key == "coverage":
+        covered = Coalesce("figures__covered", Value(0.0), output_field=FloatField())
+        return articles.order_by(covered.desc() if descending else covered.asc(), *newest)
+    share = F(f"figures__{key}")
+    group = Case(
+        When(**{f"figures__{key}__isnull": True}, then=Value(2)),
+        When(figures__covered__lt=MIN_COVERAGE, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return articles.order_by(group, share.desc() if descending else share.asc(), *newest)
 
 
 def mini_bars(article_ids: Iterable[int]) -> dict[int, SafeString]:
     """Each article's small balance bar, as the overview shows it (for the article list).
 
-    One query when every article's figures are cached, three when some are stale
+    One query when every article's figures are cached, six when some are stale
     (``figures.balances``), however many articles.
     """
     rows = (
         Article.objects.filter(id__in=list(article_ids))
         .order_by()
-        .annotate(chars=Length("body"))
-        .values_list("id", "chars", *FIGURE_FIELDS)
+        .values_list("id", *FIGURE_FIELDS)
     )
-    cached = [Cached(id, chars, *cache) for id, chars, *cache in rows]
-    figures = balances(cached)
-    shown = {c.article_id: figures[c.article_id].balance for c in cached if c.article_id in figures}
+    found = figures.balances(Cached(*row) for row in rows)
     return {
-        c.article_id: report_html.balance_bar(
-            bar(shown.get(c.article_id) or balance(c.total, ())), mini=True
-        )
-        for c in cached
+        article_id: report_html.balance_bar(bar(shown.balance), mini=True)
+        for article_id, shown in found.items()
     }
-
-
-def _sorted(summaries: list[Summary], sort: str) -> list[Summary]:
-    """Newest first by default. By a share: articles labelled too little to judge
-    (``verdict.too_little``) come after the others, whichever the direction, and
-    those with nothing labelled last."""
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    # Ties (and the date sort itself) break newest first, then by id.
-    summaries = sorted(summaries, key=lambda s: (s.date, s.id), reverse=True)
-    if key == "date":
-        return summaries if descending else summaries[::-1]
-    if key == "coverage":
-        return sorted(summaries, key=lambda s: s.coverage, reverse=descending)
-    judged = [s for s in summaries if not s.too_little]
-    barely = [s for s in summaries if s.too_little and getattr(s, key) is not None]
-    unknown = [s for s in summaries if getattr(s, key) is None]
-    for group in (judged, barely):
-        group.sort(key=lambda s: getattr(s, key), reverse=descending)
-    return judged + barely + unknown
 
 
 def _heading(column: Column, sort: str, outlet: str) -> Heading:
