@@ -554,7 +554,9 @@ def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
     summaries = []
     for row in rows:
         found = computed.get(row.cached.article_id)
-        row.summary.cached = found or row.cached.figures
+        if found is None and row.cached.fresh:
+            found = row.cached.figures
+        row.summary.cached = found  # None only for an article deleted meanwhile
         summaries.append(row.summary)
     # The paginator only counts (the page is read above): a range of the count will do.
     counted: Paginator[Summary] = Paginator(range(count), ARTICLES_PER_PAGE)  # type: ignore[arg-type]
