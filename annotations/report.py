@@ -544,7 +544,7 @@ def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
         ahead = ordered.filter(_STALE).values_list("id", flat=True)[:STALE_PER_VIEW]
         figures.update({row.cached.article_id for row in rows if row.stale} | set(ahead))
         rows = _page_rows(ordered, number)
-    if not rows:  # nothing to show, or a page before the first or past the last
+    if not rows and number != 1:  # a page before the first or past the last
         count = articles.count()
         number = max(1, -(-count // ARTICLES_PER_PAGE))  # the last page, as get_page
         rows = _page_rows(ordered, number) if count else []
