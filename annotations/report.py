@@ -325,13 +325,20 @@ def _overlaps(spans: list[ReportSpan]) -> list[Overlap]:
     A reviewer who labelled both spans has said how they differ, so they count
     for neither. ``spans`` in reading order (by start).
     """
+    # Who labelled each span, read once for each distinct set of labels.
+    reviewers: dict[tuple[tuple[str, str], ...], frozenset[str]] = {}
+    for span in spans:
+        if span.choices not in reviewers:
+            reviewers[span.choices] = frozenset(reviewer for reviewer, _ in span.choices)
+    if len(set(reviewers.values())) < 2:
+        return []  # the same reviewers on every span (the usual case): no pair counts
     found = []
     open_spans: list[tuple[int, ReportSpan, frozenset[str]]] = []
     for span in spans:
         start = span.start
         if open_spans:
             open_spans = [pair for pair in open_spans if pair[0] > start]
-        mine = frozenset(reviewer for reviewer, _ in span.choices)
+        mine = reviewers[span.choices]
         for _, other, theirs in open_spans:
             # The same reviewers on both (the usual case): each said how the spans differ.
             if theirs == mine:
