@@ -19,7 +19,7 @@ rather than a meaningless number.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import permutations
 from typing import TypeVar
@@ -66,49 +66,47 @@ def krippendorff_alpha_nominal(units: Iterable[Iterable[Hashable]]) -> float | N
     """
     # Coincidence matrix: each ordered pair of values within a unit adds
     # 1 / (m_u - 1), so each pairable value contributes exactly 1 in total.
-    coincidences: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
-    for unit in units:
-        values = list(unit)
-        m = len(values)
-        if m < 2:
-            continue
-        for a, b in permutations(values, 2):
-            coincidences[(a, b)] += 1 / (m - 1)
-    totals: defaultdict[Hashable, float] = defaultdict(float)
-    for (a, _), weight in coincidences.items():
-        totals[a] += weight
-    n = sum(totals.values())
-    expected_pairs = n * n - sum(t * t for t in totals.values())  # sum over c != k of n_c n_k
-    if n <= 1 or expected_pairs <= 1e-12:
-        return None
-    observed_off = sum(w for (a, b), w in coincidences.items() if a != b)
-    return 1 - (n - 1) * observed_off / expected_pairs
+    return _alpha_of_counts([(list(unit), 1) for unit in units])
 
 
 def agreement(units: Iterable[Mapping[Reviewer, Hashable]]) -> Agreement:
     """Every agreement figure over the spans at least two reviewers labelled."""
-    shared = [dict(unit) for unit in units if len(unit) >= 2]
-    reviewers = {reviewer for unit in shared for reviewer in unit}
-    if len(shared) < MIN_UNITS:
+    return agreement_of_counts(Counter(frozenset(unit.items()) for unit in units if len(unit) >= 2))
+
+
+def agreement_of_counts(
+    counts: Mapping[Collection[tuple[Reviewer, Hashable]], int],
+) -> Agreement:
+    """``agreement`` from each distinct unit, as its ``(reviewer, label)`` pairs, and how many
+    spans have it: an article has thousands of spans but a handful of distinct units.
+
+    Units with fewer than two reviewers are left out, as ``agreement`` leaves them.
+    """
+    shared = [(dict(unit), times) for unit, times in counts.items() if len(unit) >= 2 and times]
+    units = sum(times for _, times in shared)
+    reviewers = {reviewer for unit, _ in shared for reviewer in unit}
+    agreed = sum(times for unit, times in shared if len(set(unit.values())) == 1)
+    if units < MIN_UNITS:
         return Agreement(
-            units=len(shared),
+            units=units,
             reviewers=len(reviewers),
-            agreed=sum(len(set(u.values())) == 1 for u in shared),
+            agreed=agreed,
             percent=None,
             kappa=None,
             alpha=None,
             note=(
-                f"Not enough overlap: {_spans(len(shared))} labelled by two or more "
+                f"Not enough overlap: {_spans(units)} labelled by two or more "
                 f"reviewers; agreement needs at least {MIN_UNITS}."
             ),
         )
-    agreed = sum(len(set(u.values())) == 1 for u in shared)
     kappa = None
     notes = []
     if len(reviewers) == 2:
         first, second = sorted(reviewers, key=str)
-        kappa = cohen_kappa((u[first], u[second]) for u in shared)
-    alpha = krippendorff_alpha_nominal(u.values() for u in shared)
+        kappa = _kappa_of_counts(
+            [((u[first], u[second]), times) for u, times in shared if first in u and second in u]
+        )
+    alpha = _alpha_of_counts([(list(u.values()), times) for u, times in shared])
     if alpha is None:
         notes.append(
             "Kappa and alpha are undefined here: every reviewer used the same single "
@@ -117,14 +115,51 @@ def agreement(units: Iterable[Mapping[Reviewer, Hashable]]) -> Agreement:
     elif len(reviewers) != 2:
         notes.append(f"Cohen's kappa compares exactly two reviewers; there are {len(reviewers)}.")
     return Agreement(
-        units=len(shared),
+        units=units,
         reviewers=len(reviewers),
         agreed=agreed,
-        percent=agreed / len(shared),
+        percent=agreed / units,
         kappa=kappa,
         alpha=alpha,
         note=" ".join(notes),
     )
+
+
+def _kappa_of_counts(pairs: list[tuple[tuple[Hashable, Hashable], int]]) -> float | None:
+    """``cohen_kappa`` of each distinct pair given with how many times it occurs."""
+    n = sum(times for _, times in pairs)
+    if n == 0:
+        return None
+    observed = sum(times for (a, b), times in pairs if a == b) / n
+    first: Counter[Hashable] = Counter()
+    second: Counter[Hashable] = Counter()
+    for (a, b), times in pairs:
+        first[a] += times
+        second[b] += times
+    expected = sum(first[c] * second[c] for c in first) / (n * n)
+    if expected == 1:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def _alpha_of_counts(units: list[tuple[list[Hashable], int]]) -> float | None:
+    """``krippendorff_alpha_nominal`` of each distinct unit given with how many times it occurs."""
+    coincidences: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
+    for values, times in units:
+        m = len(values)
+        if m < 2:
+            continue
+        for a, b in permutations(values, 2):
+            coincidences[(a, b)] += times / (m - 1)
+    totals: defaultdict[Hashable, float] = defaultdict(float)
+    for (a, _), weight in coincidences.items():
+        totals[a] += weight
+    n = sum(totals.values())
+    expected_pairs = n * n - sum(t * t for t in totals.values())
+    if n <= 1 or expected_pairs <= 1e-12:
+        return None
+    observed_off = sum(w for (a, b), w in coincidences.items() if a != b)
+    return 1 - (n - 1) * observed_off / expected_pairs
 
 
 def _spans(n: int) -> str:

@@ -93,8 +93,8 @@ def balance(total: int, spans: Iterable[tuple[int, int, str | None]]) -> Balance
 
     ``spans`` are ``(start, end, category)`` with ``category`` a consensus
     (``None`` for a span without labels, which is ignored). Offsets beyond
-    the text (which the database never holds) are clipped to it first. A
-    sweep over the span boundaries with a heap of the open spans: O(n log n).
+    the text (which the database never holds) are clipped to it first. Spans
+    are sorted, O(n log n), and each run of overlapping ones painted (``_sweep``).
     """
     chars = dict.fromkeys(CATEGORIES, 0)
     counts = dict.fromkeys(CATEGORIES, 0)
@@ -123,15 +123,42 @@ def balance(total: int, spans: Iterable[tuple[int, int, str | None]]) -> Balance
     return Balance(total=total, chars=chars, spans=counts)
 
 
+# One byte per category for ``_sweep``'s painting; 0 is "no span".
+# Paint a run while its spans cover each character this many times on average, at
+# most; past that, the heap sweep (``_sweep_heap``) does less work.
+PAINT_LIMIT = 16
+_CODES = {category: bytes([n]) for n, category in enumerate(CATEGORIES, start=1)}
+
+
 def _sweep(items: list[tuple[int, int, str, int]], chars: dict[str, int]) -> None:
-    """Add to ``chars`` what each category owns in ``items`` (sorted by start)."""
+    """Add to ``chars`` what each category owns in ``items`` (overlapping, sorted by start).
+
+    Each span is painted over the run's characters from the outermost to the
+    innermost (longest, then earlier start, then given first), so on every
+    character the innermost span covering it is painted last and wins: one
+    slice of bytes per span, however deeply they nest.
+    """
     if len(items) == 1:
         start, end, category, _ = items[0]
         chars[category] += end - start
         return
+    base = items[0][0]
+    width = max(end for _, end, _, _ in items) - base
+    if sum(end - start for start, end, _, _ in items) > PAINT_LIMIT * width:
+        _sweep_heap(items, chars)  # deeply nested: painting would copy too much
+        return
+    painted = bytearray(width)
+    for start, end, category, _ in sorted(items, key=lambda i: (i[0] - i[1], i[0], i[3])):
+        painted[start - base : end - base] = _CODES[category] * (end - start)
+    for category, code in _CODES.items():
+        chars[category] += painted.count(code)
+
+
+def _sweep_heap(items: list[tuple[int, int, str, int]], chars: dict[str, int]) -> None:
+    """``_sweep`` for deep nests: over the span boundaries with a heap of the open
+    spans, innermost first (shortest, then later start, then given last), O(n log n)."""
     boundaries = sorted({point for start, end, _, _ in items for point in (start, end)})
-    # Heap of open spans, innermost first: shortest, then later start, then
-    # given last. Spans that have ended are dropped lazily from the top.
+    # Spans that have ended are dropped lazily from the top.
     open_spans: list[tuple[int, int, int, int, str]] = []
     next_item = 0
     for here, there in zip(boundaries, boundaries[1:], strict=False):

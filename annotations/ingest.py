@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from annotations import figures
 from annotations.htmltext import to_canonical_text
 from annotations.markup_limits import MarkupTooComplex
 from annotations.models import BODY_MAX_CHARS, Article
@@ -100,6 +101,8 @@ def save_article(data: ArticleData, *, created_by: Any = None) -> tuple[Article,
     try:
         with transaction.atomic():
             article.save()
+            # Its overview figures (nothing labelled yet) with it: /reports/ never computes them.
+            figures.update([article.pk])
     except IntegrityError:
         # Another process saved the same text a moment ago.
         return Article.objects.get(fingerprint=digest), False

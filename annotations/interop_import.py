@@ -36,8 +36,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 
+from annotations import figures
 from annotations.interop.importplan import plan
 from annotations.interop.readers import MAX_FILE_BYTES, FileRefused, Refusal, read
 from annotations.interop.vocabulary import DEFAULT_KINDS, KindTable
@@ -162,7 +164,12 @@ def import_file(
         return [] if result.blocked else writes
 
     reason = f"imported from a {parsed.format} file ({via})"
-    result.written = import_labels(article.pk, decide, author=by, reason=reason)
+    # One transaction (no savepoint of its own) for the labels and their figures:
+    # the overview shows them at once, computing nothing.
+    with transaction.atomic(savepoint=False):
+        result.written = import_labels(article.pk, decide, author=by, reason=reason)
+        if result.written:
+            figures.update([article.pk])
     return result
 
 

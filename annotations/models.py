@@ -132,6 +132,14 @@ class ArticleFigures(models.Model):
     # The article's coverage as the CSV export writes it (csvexport.coverage_cell):
     # both of the export's writers read it from here, so they write the same bytes.
     coverage = models.CharField(max_length=8, null=True)
+    # What the overview sorts by (annotations.figures), so /reports/ sorts and pages in
+    # SQL and reads no body: the body's length in characters, the coverage (0..1), the
+    # speculation and verified shares of the labelled text (None when nothing is
+    # labelled). None in rows cached before they were kept: such a row is stale.
+    total = models.PositiveIntegerField(null=True)
+    covered = models.FloatField(null=True)
+    speculation = models.FloatField(null=True)
+    verified = models.FloatField(null=True)
 
     def __str__(self) -> str:
         return f"Figures of article {self.article_id} at revision {self.revision}"

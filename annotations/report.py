@@ -10,22 +10,42 @@ shapes them for ``views.reports``. The long lists are built as HTML by
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models.functions import Length
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeString
 
-from annotations import report_html
-from annotations.agreement import Agreement, agreement
+from annotations import figures, report_html
+from annotations.agreement import Agreement, agreement_of_counts
 from annotations.balance import Balance, balance, consensus
 from annotations.figures import FIELDS as FIGURE_FIELDS
-from annotations.figures import Cached, Figures, balances
+from annotations.figures import Cached, Figures
 from annotations.kinds import CATEGORIES, NAMES, UNSOURCED_SPECULATION, VERIFIED_FACT
 from annotations.models import Article, Label
-from annotations.text_agreement import TextAgreement, text_agreement
+from annotations.text_agreement import TextAgreement, text_agreement_of_groups
 from annotations.verdict import (
     MIN_COVERAGE,
     RULES,
@@ -86,13 +106,12 @@ class ReportSpan:
     id: int
     start: int
     end: int
+    choices: tuple[tuple[str, str], ...]  # (reviewer, kind) of each label, by reviewer
+    consensus: str
+    unanimous: bool
     quote: str = ""  # filled in by _fill_details for the spans a page lists
-    labels: list[ReportLabel] = field(default_factory=list)
-    consensus: str = ""
-
-    @property
-    def unanimous(self) -> bool:
-        return len({label.kind for label in self.labels}) <= 1
+    # The labels with their notes and sources: filled in by _fill_details likewise.
+    labels: list[ReportLabel] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,10 +159,10 @@ def article_report(
     (``reviews.finished_state``).
     """
     spans = _report_spans(article)
-    figures = balance(len(article.body), ((s.start, s.end, s.consensus) for s in spans))
+    figures = balance(len(article.body), [(s.start, s.end, s.consensus) for s in spans])
     lists = _lists(spans)
     shown = lists if every_span else {n: s[:INLINE_REPORT_SPANS] for n, s in lists.items()}
-    _fill_details(_spans_in(span for listed in shown.values() for span in listed))
+    _fill_details(_spans_in(span for listed in shown.values() for span in listed), article)
     report_lists = {
         name: ReportList(
             name=name,
@@ -155,7 +174,7 @@ def article_report(
         for name in LISTS
     }
     segments = bar(figures)
-    reviewers = sorted({label.reviewer for s in spans for label in s.labels} | set(finished))
+    reviewers = sorted({reviewer for s in spans for reviewer, _ in s.choices} | set(finished))
     return ArticleReport(
         figures=figures,
         segments=segments,
@@ -166,11 +185,10 @@ def article_report(
         coverage_flag=coverage_flag(figures),
         by_label=[report_lists[category] for category in CATEGORIES],
         disagreements=report_lists[DISAGREEMENTS],
-        agreement=agreement({label.reviewer: label.kind for label in s.labels} for s in spans),
-        text_agreement=text_agreement(
-            article.body,
-            ((s.start, s.end, label.reviewer, label.kind) for s in spans for label in s.labels),
-            finished,
+        # Each distinct (reviewer, kind) set counted once: a handful, however many spans.
+        agreement=agreement_of_counts(Counter(s.choices for s in spans if len(s.choices) > 1)),
+        text_agreement=text_agreement_of_groups(
+            article.body, [(s.start, s.end, s.choices) for s in spans], finished
         ),
         reviewers=reviewers,
         finished=sorted(finished),
@@ -180,48 +198,101 @@ def article_report(
 def report_list_html(article: Article, name: str) -> SafeString:
     """Every item of one of the report's lists (``LISTS``), for its "Show all" link. Two queries."""
     listed = _lists(_report_spans(article))[name]
-    _fill_details(_spans_in(listed))
+    _fill_details(_spans_in(listed), article)
     return _list_html(name, listed)
 
 
-def _report_spans(article: Article) -> list[ReportSpan]:
-    """Every labelled span of the article in reading order, with who chose what. One query.
+# Separators no username (letters, digits and @.+-_) and no kind can hold.
+_PAIR, _LABEL = "\x1f", "\x1e"
 
-    Only what the figures need (offsets, reviewers, kinds): quotes, notes and
-    sources are read for the spans a page lists, by ``_fill_details``.
+
+class _Choices(Aggregate):
+    """Each label of a span as ``reviewer<US>kind``, joined by ``<RS>``, in any order:
+    GROUP_CONCAT in SQLite, STRING_AGG in PostgreSQL (Django 5.2 has no aggregate
+    for both)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(
+            Concat(F("reviewer__username"), Value(_PAIR), F("kind"), output_field=CharField()),
+            Value(_LABEL),
+        )
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chosen:
+    """What a span's labels say, read once for each distinct set of labels."""
+
+    choices: tuple[tuple[str, str], ...]  # (reviewer, kind), by reviewer
+    consensus: str
+    unanimous: bool
+
+
+def _chosen(joined: str) -> _Chosen:
+    choices = tuple(
+        sorted(
+            (reviewer, kind) for reviewer, kind in (p.split(_PAIR) for p in joined.split(_LABEL))
+        )
+    )
+    kinds = [kind for _, kind in choices]
+    return _Chosen(choices, consensus(kinds) or "", len(set(kinds)) == 1)
+
+
+def _report_spans(article: Article) -> list[ReportSpan]:
+    """Every labelled span of the article in reading order, with who chose what. One query,
+    one row per span.
+
+    Only what the figures need (offsets, reviewers, kinds): each span's labels
+    come joined in one string, read once for each distinct string (an article
+    has thousands of spans but a handful of ways its reviewers chose). Quotes,
+    notes and sources are read for the spans a page lists, by ``_fill_details``.
     """
     rows = (
         # Both sides filtered by article, so PostgreSQL reads two index ranges
         # instead of hashing every span in the database.
         # Orphans (no offsets) are listed apart (annotations.attention), not counted here.
         Label.objects.filter(article=article, span__article=article, span__start__isnull=False)
-        .order_by("span__start", "-span__end", "span_id", "reviewer__username")
-        .values_list("span_id", "span__start", "span__end", "reviewer__username", "kind")
+        .values("span_id", "span__start", "span__end")
+        .annotate(joined=_Choices())
+        .order_by("span__start", "-span__end", "span_id")
+        .values_list("span_id", "span__start", "span__end", "joined")
     )
-    spans: dict[int, ReportSpan] = {}
-    for span_id, start, end, reviewer, kind in rows:
-        span = spans.get(span_id)
-        if span is None:
-            assert start is not None and end is not None  # orphans are filtered out above
-            span = spans[span_id] = ReportSpan(span_id, start, end)
-        span.labels.append(ReportLabel(reviewer, kind))
-    for span in spans.values():
-        span.consensus = consensus([label.kind for label in span.labels]) or ""
-    return list(spans.values())
+    read: dict[str, _Chosen] = {}
+    spans = []
+    for span_id, start, end, joined in rows:
+        assert start is not None and end is not None  # orphans are filtered out above
+        chosen = read.get(joined)
+        if chosen is None:
+            chosen = read[joined] = _chosen(joined)
+        spans.append(
+            ReportSpan(span_id, start, end, chosen.choices, chosen.consensus, chosen.unanimous)
+        )
+    return spans
 
 
-def _fill_details(spans: Iterable[ReportSpan]) -> None:
-    """The quote of each of ``spans``, and its labels' notes and sources. One query."""
+def _fill_details(spans: Iterable[ReportSpan], article: Article) -> None:
+    """The quote of each of ``spans`` (of ``article``), and its labels with their notes and
+    sources, in the order of ``ReportSpan.choices``. One query."""
     by_id = {span.id: span for span in spans}
-    rows = Label.objects.filter(span_id__in=list(by_id)).values_list(
-        "span_id", "span__quote", "reviewer__username", "note", "source_url"
+    rows = (
+        # The article on both sides: PostgreSQL reads index ranges, not every span.
+        Label.objects.filter(article=article, span__article=article, span_id__in=list(by_id))
+        .order_by("span_id", "reviewer__username")
+        .values_list("span_id", "span__quote", "reviewer__username", "kind", "note", "source_url")
     )
-    for span_id, quote, reviewer, note, source_url in rows:
-        span = by_id[span_id]
-        span.quote = quote
-        for label in span.labels:
-            if label.reviewer == reviewer:
-                label.note, label.source_url = note, source_url
+    labels: dict[int, list[ReportLabel]] = {span_id: [] for span_id in by_id}
+    for span_id, quote, reviewer, kind, note, source_url in rows:
+        by_id[span_id].quote = quote
+        labels[span_id].append(ReportLabel(reviewer, kind, note, source_url))
+    for span_id, span in by_id.items():
+        span.labels = labels[span_id]
 
 
 def _lists(spans: list[ReportSpan]) -> dict[str, list[ReportSpan | Overlap]]:
@@ -254,24 +325,33 @@ def _overlaps(spans: list[ReportSpan]) -> list[Overlap]:
     A reviewer who labelled both spans has said how they differ, so they count
     for neither. ``spans`` in reading order (by start).
     """
-    found = []
-    open_spans: list[tuple[ReportSpan, frozenset[str]]] = []
+    # Who labelled each span, read once for each distinct set of labels.
+    reviewers: dict[tuple[tuple[str, str], ...], frozenset[str]] = {}
     for span in spans:
-        open_spans = [pair for pair in open_spans if pair[0].end > span.start]
-        mine = frozenset(label.reviewer for label in span.labels)
-        for other, theirs in open_spans:
+        if span.choices not in reviewers:
+            reviewers[span.choices] = frozenset(reviewer for reviewer, _ in span.choices)
+    if len(set(reviewers.values())) < 2:
+        return []  # the same reviewers on every span (the usual case): no pair counts
+    found = []
+    open_spans: list[tuple[int, ReportSpan, frozenset[str]]] = []
+    for span in spans:
+        start = span.start
+        if open_spans:
+            open_spans = [pair for pair in open_spans if pair[0] > start]
+        mine = reviewers[span.choices]
+        for _, other, theirs in open_spans:
             # The same reviewers on both (the usual case): each said how the spans differ.
             if theirs == mine:
                 continue
             if any(
-                a.kind != b.kind
-                for a in other.labels
-                if a.reviewer not in mine
-                for b in span.labels
-                if b.reviewer not in theirs
+                a != b
+                for reviewer_a, a in other.choices
+                if reviewer_a not in mine
+                for reviewer_b, b in span.choices
+                if reviewer_b not in theirs
             ):
                 found.append(Overlap(other, span))
-        open_spans.append((span, mine))
+        open_spans.append((span.end, span, mine))
     return found
 
 
@@ -311,14 +391,12 @@ class Summary:
     title: str
     outlet: str
     authors: str
-    date: datetime.date  # what the date sort uses: published, else the day it was added
-    chars: int
     published: datetime.date | None = None  # what the Published column shows
-    cached: Figures | None = None
+    cached: Figures | None = None  # every row shown has its figures, current
 
     @property
     def figures(self) -> Balance:
-        return self.cached.balance if self.cached else balance(self.chars, ())
+        return self.cached.balance if self.cached else balance(0, ())
 
     @property
     def reviewers(self) -> list[str]:
@@ -416,7 +494,8 @@ class Overview:
 
 
 def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
-    """One page of every article's summary, sorted and filtered. Six queries at most.
+    """One page of every article's summary, sorted and filtered. Two queries when every
+    figure is current (``_page``).
 
     Raises ``UnknownSort`` for a sort not in ``SORTS`` (``-`` before it reverses it).
     """
@@ -445,81 +524,127 @@ def overview(*, sort: str, outlet: str, page_number: str | None) -> Overview:
     )
 
 
+# Articles whose figures are stale or missing (old data, a bulk write that did not
+# fill them) that one view brings up to date before sorting, besides those on its page.
+STALE_PER_VIEW = 100
+
+
 def _page(sort: str, outlet: str, page_number: str | None) -> Page[Summary]:
-    """The page of summaries, with the figures of (at least) the articles on it."""
+    """The page of summaries, sorted, filtered and paged in SQL from the cached figures
+    (``annotations.figures``): one query, which reads no article body.
+
+    Figures are kept current where labels are written; any still stale or
+    missing (old data) are brought up to date here for this page and for up
+    to ``STALE_PER_VIEW`` articles after it in the sort, and the page is read
+    again: a view never computes every article's figures.
+    """
     articles = Article.objects.all()
     if outlet:
         articles = articles.filter(outlet=outlet)
-    # The body's length in SQL: the text itself is never fetched here. Each
-    # article's cached figures come in the same query (annotations.figures).
-    rows = (
-        articles.order_by()
-        .annotate(chars=Length("body"))
-        .values_list(
-            "id", "title", "outlet", "byline", "published", "created_at", "chars", *FIGURE_FIELDS
-        )
+    ordered = _ordered(articles, sort)
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        number = 1  # as Paginator.get_page: not a number is the first page
+    rows = _page_rows(ordered, number) if number >= 1 else []
+    if rows and rows[0].stale:
+        ahead = ordered.filter(_STALE).values_list("id", flat=True)[:STALE_PER_VIEW]
+        figures.update({row.cached.article_id for row in rows if row.stale} | set(ahead))
+        rows = _page_rows(ordered, number)
+    if not rows and number != 1:  # a page before the first or past the last
+        count = articles.count()
+        number = max(1, -(-count // ARTICLES_PER_PAGE))  # the last page, as get_page
+        rows = _page_rows(ordered, number) if count else []
+    count = rows[0].count if rows else 0
+    stale = [row.cached.article_id for row in rows if not row.cached.fresh]
+    computed = figures.update(stale) if stale else {}  # written while the page was read
+    summaries = []
+    for row in rows:
+        found = computed.get(row.cached.article_id)
+        if found is None and row.cached.fresh:
+            found = row.cached.figures
+        row.summary.cached = found  # None only for an article deleted meanwhile
+        summaries.append(row.summary)
+    # The paginator only counts (the page is read above): a range of the count will do.
+    counted: Paginator[Summary] = Paginator(range(count), ARTICLES_PER_PAGE)  # type: ignore[arg-type]
+    return Page(summaries, number, counted)
+
+
+# An article whose cached figures are missing, from before the overview's columns, or
+# older than its labels.
+_STALE = (
+    Q(figures__isnull=True)
+    | Q(figures__total__isnull=True)
+    | Q(figures__revision__lt=F("labels_revision"))
+    | Q(figures__revision__gt=F("labels_revision"))
+)
+
+
+@dataclass
+class _Row:
+    summary: Summary
+    cached: Cached
+    count: int  # articles the filter selects
+    stale: int  # of those, how many have stale or missing figures
+
+
+def _page_rows(ordered: QuerySet[Article], number: int) -> list[_Row]:
+    first = (number - 1) * ARTICLES_PER_PAGE
+    rows = ordered.annotate(
+        count=Window(Count("id")),
+        stale=Window(Sum(Case(When(_STALE, then=1), default=0))),
+    ).values_list("id", "title", "outlet", "byline", "published", "count", "stale", *FIGURE_FIELDS)[
+        first : first + ARTICLES_PER_PAGE
+    ]
+    return [
+        _Row(Summary(id, title, outlet, authors, published), Cached(id, *cache), count, stale)
+        for id, title, outlet, authors, published, count, stale, *cache in rows
+    ]
+
+
+def _ordered(articles: QuerySet[Article], sort: str) -> QuerySet[Article]:
+    """Newest first by default. By a share: articles labelled too little to judge
+    (``verdict.too_little``) come after the others, whichever the direction, and
+    those with nothing labelled (or no figures yet) last. Ties, and the date sort
+    itself, break newest first, then by id; the date is the publication date, else
+    the day the article was added."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    articles = articles.annotate(
+        day=Coalesce("published", TruncDate("created_at"), output_field=DateField())
     )
-    summaries: dict[int, Summary] = {}
-    cached: dict[int, Cached] = {}
-    for id, title, outlet_name, authors, published, created_at, chars, *cache in rows:
-        date = published or created_at.date()
-        summaries[id] = Summary(id, title, outlet_name, authors, date, chars, published)
-        cached[id] = Cached(id, chars, *cache)
-    if sort.lstrip("-") == "date":
-        # Dates are known without labels: only this page's figures are needed.
-        page = Paginator(_sorted(list(summaries.values()), sort), ARTICLES_PER_PAGE)
-        shown = page.get_page(page_number)
-        for article_id, figures in balances([cached[s.id] for s in shown]).items():
-            summaries[article_id].cached = figures
-        return shown
-    # Sorting by a share or the coverage needs every (filtered) article's figures first.
-    for article_id, figures in balances(cached.values()).items():
-        summaries[article_id].cached = figures
-    ordered = _sorted(list(summaries.values()), sort)
-    return Paginator(ordered, ARTICLES_PER_PAGE).get_page(page_number)
+    newest = [F("day").desc(), F("id").desc()]
+    if key == "date":
+        return articles.order_by(*newest) if descending else articles.order_by("day", "id")
+    if key == "coverage":
+        covered = Coalesce("figures__covered", Value(0.0), output_field=FloatField())
+        return articles.order_by(covered.desc() if descending else covered.asc(), *newest)
+    share = F(f"figures__{key}")
+    group = Case(
+        When(**{f"figures__{key}__isnull": True}, then=Value(2)),
+        When(figures__covered__lt=MIN_COVERAGE, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return articles.order_by(group, share.desc() if descending else share.asc(), *newest)
 
 
 def mini_bars(article_ids: Iterable[int]) -> dict[int, SafeString]:
     """Each article's small balance bar, as the overview shows it (for the article list).
 
-    One query when every article's figures are cached, three when some are stale
+    One query when every article's figures are cached, six when some are stale
     (``figures.balances``), however many articles.
     """
     rows = (
         Article.objects.filter(id__in=list(article_ids))
         .order_by()
-        .annotate(chars=Length("body"))
-        .values_list("id", "chars", *FIGURE_FIELDS)
+        .values_list("id", *FIGURE_FIELDS)
     )
-    cached = [Cached(id, chars, *cache) for id, chars, *cache in rows]
-    figures = balances(cached)
-    shown = {c.article_id: figures[c.article_id].balance for c in cached if c.article_id in figures}
+    found = figures.balances(Cached(*row) for row in rows)
     return {
-        c.article_id: report_html.balance_bar(
-            bar(shown.get(c.article_id) or balance(c.total, ())), mini=True
-        )
-        for c in cached
+        article_id: report_html.balance_bar(bar(shown.balance), mini=True)
+        for article_id, shown in found.items()
     }
-
-
-def _sorted(summaries: list[Summary], sort: str) -> list[Summary]:
-    """Newest first by default. By a share: articles labelled too little to judge
-    (``verdict.too_little``) come after the others, whichever the direction, and
-    those with nothing labelled last."""
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    # Ties (and the date sort itself) break newest first, then by id.
-    summaries = sorted(summaries, key=lambda s: (s.date, s.id), reverse=True)
-    if key == "date":
-        return summaries if descending else summaries[::-1]
-    if key == "coverage":
-        return sorted(summaries, key=lambda s: s.coverage, reverse=descending)
-    judged = [s for s in summaries if not s.too_little]
-    barely = [s for s in summaries if s.too_little and getattr(s, key) is not None]
-    unknown = [s for s in summaries if getattr(s, key) is None]
-    for group in (judged, barely):
-        group.sort(key=lambda s: getattr(s, key), reverse=descending)
-    return judged + barely + unknown
 
 
 def _heading(column: Column, sort: str, outlet: str) -> Heading:

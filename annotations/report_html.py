@@ -34,7 +34,7 @@ def spans_by_label(spans: Iterable[ReportSpan]) -> SafeString:
     parts = []
     for span in spans:
         labels = []
-        for label in span.labels:
+        for label in span.labels or ():
             line = f'<li><span class="reviewer">{escape(label.reviewer)}</span>: {_kind(label.kind, NAMES[label.kind])}'
             if label.note:
                 line += f' — <span class="note">{escape(label.note)}</span>'
@@ -74,7 +74,7 @@ def disagreements(items: Iterable[ReportSpan | Overlap]) -> SafeString:
 def _choices(span: ReportSpan) -> str:
     return ", ".join(
         f"{escape(label.reviewer)} chose {_kind(label.kind, IN_SENTENCE[label.kind])}"
-        for label in span.labels
+        for label in span.labels or ()
     )
 
 

@@ -36,8 +36,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 NOT_LABELLED = "not labelled"
 MIN_TOKENS = 2
@@ -48,6 +49,15 @@ _TOKEN = re.compile(r"\w+")
 def tokens(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each token of ``text``, in code points."""
     return [match.span() for match in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=8)
+def _bounds(text: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the tokens of ``text``: a report is read again and again
+    while its article's body stays the same, and splitting 60 kB into words takes
+    milliseconds."""
+    found = tokens(text)
+    return [start for start, _ in found], [end for _, end in found]
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,11 @@ def token_values(
     in ``finished`` have finished the article (the module docstring says what
     that changes). A finished reviewer without a single label still counts.
     """
-    names, rows = _rows(text_tokens, spans, finished)
+    names, rows = _rows(
+        ([start for start, _ in text_tokens], [end for _, end in text_tokens]),
+        _one_each(spans),
+        finished,
+    )
     units = []
     for row in rows:
         unit = {name: value for name, value in zip(names, row, strict=True) if value is not None}
@@ -80,19 +94,30 @@ def token_values(
     return units
 
 
+# A labelled span and who chose what on it: ``(start, end, ((reviewer, label), ...))``.
+Group = tuple[int, int, Sequence[tuple[Hashable, str]]]
+
+
+def _one_each(spans: Iterable[tuple[int, int, Hashable, str]]) -> Iterator[Group]:
+    """``(start, end, reviewer, label)`` rows as groups of one label each."""
+    for start, end, reviewer, label in spans:
+        yield start, end, ((reviewer, label),)
+
+
 def _rows(
-    text_tokens: Sequence[tuple[int, int]],
-    spans: Iterable[tuple[int, int, Hashable, str]],
+    bounds: tuple[list[int], list[int]],
+    spans: Iterable[Group],
     finished: Collection[Hashable],
 ) -> tuple[list[Hashable], list[tuple[str | None, ...]]]:
     """Every reviewer, and each token's values in their order (``None``: no value).
 
     Tokens no span covers have no value, even from a finished reviewer.
     """
-    columns = _columns(text_tokens, spans)
+    columns = _columns(bounds, spans)
     names = list(columns)
     names += [reviewer for reviewer in finished if reviewer not in columns]
-    table = [columns.get(name) or [None] * len(text_tokens) for name in names]
+    size = len(bounds[0])
+    table = [columns.get(name) or [None] * size for name in names]
     rows = list(zip(*table, strict=True)) if table else []
     done = [name in finished for name in names]
     if not any(done):
@@ -106,32 +131,33 @@ def _rows(
 
 
 def _columns(
-    text_tokens: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, Hashable, str]]
+    bounds: tuple[list[int], list[int]], spans: Iterable[Group]
 ) -> dict[Hashable, list[str | None]]:
     """Per reviewer, the label of their innermost span over each token (``None``: none).
 
-    Each reviewer's spans are painted onto their column from the outermost to
+    The spans are painted onto their reviewers' columns from the outermost to
     the innermost (the ``balance`` order, reversed), so on every token the
-    innermost span covering it is painted last and wins: one slice per span.
+    innermost span covering it is painted last and wins: one slice per label.
+    A span's tokens are found once for all its labels.
     """
-    starts = [start for start, _ in text_tokens]
-    ends = [end for _, end in text_tokens]
-    by_reviewer: defaultdict[Hashable, list[tuple[tuple[int, int, int], int, int, str]]] = (
-        defaultdict(list)
-    )
-    for order, (start, end, reviewer, label) in enumerate(spans):
+    starts, ends = bounds
+    size = len(starts)
+    columns: dict[Hashable, list[str | None]] = {}
+    items: list[tuple[int, int, int, int, int, Sequence[tuple[Hashable, str]]]] = []
+    for order, (start, end, labels) in enumerate(spans):
         # Tokens overlapping [start, end): those ending after start and starting before end.
         first = bisect_right(ends, start)
         last = bisect_left(starts, end)
         if first < last:
-            by_reviewer[reviewer].append(((end - start, -start, -order), first, last, label))
-    columns: dict[Hashable, list[str | None]] = {}
-    for reviewer, items in by_reviewer.items():
-        column: list[str | None] = [None] * len(text_tokens)
-        items.sort(reverse=True)  # outermost first: longest, then earlier start, then given first
-        for _, first, last, label in items:
-            column[first:last] = [label] * (last - first)
-        columns[reviewer] = column
+            items.append((end - start, -start, -order, first, last, labels))
+            for reviewer, _ in labels:
+                if reviewer not in columns:  # in the order reviewers are first given
+                    columns[reviewer] = [None] * size
+    # Outermost first: longest, then earlier start, then given first (order is unique).
+    items.sort(reverse=True)
+    for _, _, _, first, last, labels in items:
+        for reviewer, label in labels:
+            columns[reviewer][first:last] = [label] * (last - first)
     return columns
 
 
@@ -168,12 +194,20 @@ def text_agreement(
     spans: Iterable[tuple[int, int, Hashable, str]],
     finished: Collection[Hashable] = (),
 ) -> TextAgreement:
-    """Every figure of the module docstring for ``text`` and its labelled ``spans``.
+    """Every figure of the module docstring for ``text`` and its labelled ``spans``."""
+    return text_agreement_of_groups(text, _one_each(spans), finished)
+
+
+def text_agreement_of_groups(
+    text: str, spans: Iterable[Group], finished: Collection[Hashable] = ()
+) -> TextAgreement:
+    """``text_agreement`` of spans given with every label on each,
+    ``(start, end, ((reviewer, label), ...))``: the report's rows, one per span.
 
     Tokens with the same values are counted together (``Counter`` over the
     rows), so the work per token is a tuple, not a Python loop.
     """
-    names, rows = _rows(tokens(text), spans, finished)
+    names, rows = _rows(_bounds(text), spans, finished)
     units = 0
     agreed = 0
     reviewers: set[Hashable] = set()

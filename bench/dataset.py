@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from annotations.figures import Cached, balances
+from annotations import figures
 from annotations.ingest import fingerprint
 from annotations.models import EDITORS_GROUP, Article, Label, LabelKind, Span
 from annotations.text import context
@@ -156,23 +156,13 @@ def _dense(
 def fill_figures(batch: int = 1000) -> int:
     """Every article's overview figures (``ArticleFigures``), as a bulk import must leave them.
 
-    A bulk load bypasses ``annotations.labelling``, which keeps the figures
-    current at each write; without this the first /reports/ view after the
-    load would compute them all (bench/RESULTS.md, "figures not cached yet").
-    Uses the figures module's own ``balances`` (the same computation and
-    revision check), a batch of articles at a time. Returns the articles filled.
+    A bulk load bypasses ``annotations.labelling``; without this the first
+    /reports/ views after the load would compute them (bench/RESULTS.md,
+    "figures not cached yet"). The figures module's own ``fill`` (the same
+    computation and revision check as a label write), a batch of articles at a
+    time. Returns the articles filled.
     """
-    rows = Article.objects.order_by("id").values_list("id", "body", "labels_revision")
-    filled = 0
-    pending: list[Cached] = []
-    for article_id, body, revision in rows.iterator(chunk_size=batch):
-        pending.append(Cached(article_id, len(body), revision, None, None, None))
-        if len(pending) == batch:
-            filled += len(balances(pending))
-            pending = []
-    if pending:
-        filled += len(balances(pending))
-    return filled
+    return figures.fill(batch=batch)
 
 
 def analyze() -> None:

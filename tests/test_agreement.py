@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotations.agreement import agreement, cohen_kappa, krippendorff_alpha_nominal
 
@@ -122,3 +124,24 @@ def test_a_single_label_everywhere_has_no_chance_corrected_figure():
     assert figures.percent == 1.0
     assert figures.kappa is None and figures.alpha is None
     assert "agreement by chance is certain" in figures.note
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["alice", "bob", "carol"]), st.sampled_from("fcs")),
+        max_size=40,
+    )
+)
+def test_spans_labelled_alike_counted_together_give_the_same_figures(units):
+    """``agreement`` counts each distinct span once with how often it occurs; the figures
+    are those of every span read one by one."""
+    figures = agreement(units)
+    shared = [u for u in units if len(u) >= 2]
+    assert figures.units == len(shared)
+    assert figures.agreed == sum(len(set(u.values())) == 1 for u in shared)
+    if figures.percent is None:
+        return
+    assert figures.alpha == pytest.approx(krippendorff_alpha_nominal(u.values() for u in shared))
+    if figures.reviewers == 2:
+        first, second = sorted({r for u in shared for r in u})
+        assert figures.kappa == pytest.approx(cohen_kappa((u[first], u[second]) for u in shared))

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from annotations import balance as balance_module
 from annotations.balance import (
     balance,
     consensus,
@@ -194,3 +195,24 @@ def test_the_sweep_agrees_with_a_character_by_character_count(spans):
     figures = balance(80, spans)
     assert figures.chars == _owner_of_each_character(80, spans)
     assert figures.labelled + figures.unlabelled == 80
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 79), st.integers(1, 80), st.sampled_from(CATEGORIES)).map(
+            lambda t: (t[0], min(t[0] + t[1], 80), t[2])
+        ),
+        min_size=2,
+        max_size=40,
+    )
+)
+def test_deep_nests_swept_with_a_heap_own_the_same_characters(spans):
+    """Past ``PAINT_LIMIT`` layers a run is swept with a heap instead of painted: the same
+    characters either way."""
+    items = sorted(
+        (start, end, category, order) for order, (start, end, category) in enumerate(spans)
+    )
+    painted, swept = dict.fromkeys(CATEGORIES, 0), dict.fromkeys(CATEGORIES, 0)
+    balance_module._sweep(items, painted)
+    balance_module._sweep_heap(items, swept)
+    assert painted == swept == _owner_of_each_character(80, spans)

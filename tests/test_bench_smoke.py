@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 
 from annotations import figures
-from annotations.figures import Cached
 from annotations.models import Article, ArticleFigures, Label, Span
 from annotations.text import context
 from bench import dataset, report
@@ -133,15 +132,14 @@ def test_harness_writes_results_beside_the_load_test(tiny, tmp_path):
 
 
 def test_bulk_load_leaves_every_articles_figures_current(tiny):
-    rows = Article.objects.values_list("id", "body", "labels_revision")
-    cached = [Cached(i, len(body), revision, None, None, None) for i, body, revision in rows]
-    fresh = {figure.article_id: figure for figure in ArticleFigures.objects.all()}
-    assert set(fresh) == {i for i, _, _ in rows}
-    assert all(fresh[c.article_id].revision == c.revision for c in cached)
-    computed = figures._compute({c.article_id: c for c in cached})
-    for article_id, figure in computed.items():
-        shown = figure.balance
-        assert (fresh[article_id].chars, fresh[article_id].spans) == (shown.chars, shown.spans)
+    revisions = dict(Article.objects.values_list("id", "labels_revision"))
+    stored = {figure.article_id: figure for figure in ArticleFigures.objects.all()}
+    assert set(stored) == set(revisions)
+    assert all(stored[i].revision == revision for i, revision in revisions.items())
+    totals = {article.id: len(article.body) for article in Article.objects.all()}
+    for article_id, figure in figures._compute(totals).items():
+        shown, row = figure.balance, stored[article_id]
+        assert (row.total, row.chars, row.spans) == (shown.total, shown.chars, shown.spans)
 
 
 def test_each_figure_is_compared_with_the_previous_run():

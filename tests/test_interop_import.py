@@ -378,8 +378,10 @@ def test_the_import_queries_do_not_grow_with_labels(
         # session, user, the Editors check; the article; the reviewers'
         # accounts; then the import's transaction (a savepoint inside the
         # test's): the article locked, its labels, the revision bump, its
-        # spans, the new spans, the new labels, their history rows; release
-        with django_assert_num_queries(14):
+        # spans, the new spans, the new labels, their history rows; release;
+        # then, in the same transaction, the overview's figures (annotations.figures:
+        # revision and length, (span, kind) counts, reviewers, finished reviews, upsert)
+        with django_assert_num_queries(19):
             response = upload(alice_client, made, file)
         assert response.status_code == 200 and Label.objects.filter(article=made).count() == count
 

@@ -11,6 +11,7 @@ from annotations.text_agreement import (
     NOT_LABELLED,
     alpha_nominal,
     text_agreement,
+    text_agreement_of_groups,
     token_values,
     tokens,
 )
@@ -148,3 +149,26 @@ def test_the_sweep_agrees_with_a_word_by_word_reading(raw, finished):
     spans = [(start, min(start + length, len(text)), r, k) for start, length, r, k in raw]
     spans = [s for s in spans if s[0] < s[1]]
     assert token_values(tokens(text), spans, finished) == _naive(text, spans, finished)
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(0, 30), st.integers(1, 12)),
+        st.dictionaries(st.sampled_from(["alice", "bob", "carol"]), st.sampled_from("fcs")),
+        max_size=12,
+    ),
+    st.sets(st.sampled_from(["alice", "bob", "carol"])),
+)
+def test_spans_given_with_all_their_labels_count_as_one_label_each(ranges, finished):
+    """The report gives each span once with every reviewer's label on it: the same figures
+    as one row per label."""
+    text = "ab cd, ef. gh ij kl mn op qr st"
+    spans = [
+        (start, min(start + length, len(text)), tuple(sorted(chosen.items())))
+        for (start, length), chosen in ranges.items()
+        if start < len(text)
+    ]
+    one_each = [(start, end, r, k) for start, end, chosen in spans for r, k in chosen]
+    assert text_agreement_of_groups(text, spans, finished) == text_agreement(
+        text, one_each, finished
+    )
