@@ -19,7 +19,7 @@ rather than a meaningless number.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from typing import TypeVar
@@ -66,7 +66,7 @@ def krippendorff_alpha_nominal(units: Iterable[Iterable[Hashable]]) -> float | N
     """
     # Coincidence matrix: each ordered pair of values within a unit adds
     # 1 / (m_u - 1), so each pairable value contributes exactly 1 in total.
-    return _alpha_of_counts([(list(unit), 1) for unit in units])
+    return alpha_of_counts([(list(unit), 1) for unit in units])
 
 
 def agreement(units: Iterable[Mapping[Reviewer, Hashable]]) -> Agreement:
@@ -106,7 +106,7 @@ def agreement_of_counts(
         kappa = _kappa_of_counts(
             [((u[first], u[second]), times) for u, times in shared if first in u and second in u]
         )
-    alpha = _alpha_of_counts([(list(u.values()), times) for u, times in shared])
+    alpha = alpha_of_counts([(list(u.values()), times) for u, times in shared])
     if alpha is None:
         notes.append(
             "Kappa and alpha are undefined here: every reviewer used the same single "
@@ -142,8 +142,10 @@ def _kappa_of_counts(pairs: list[tuple[tuple[Hashable, Hashable], int]]) -> floa
     return (observed - expected) / (1 - expected)
 
 
-def _alpha_of_counts(units: list[tuple[list[Hashable], int]]) -> float | None:
-    """``krippendorff_alpha_nominal`` of each distinct unit given with how many times it occurs."""
+def alpha_of_counts(units: Iterable[tuple[Sequence[Hashable], int]]) -> float | None:
+    """``krippendorff_alpha_nominal`` of each distinct unit given with how many times it
+    occurs: an article has thousands of units but a handful of distinct ones. The one
+    implementation of the coefficient (``text_agreement`` calls it too)."""
     coincidences: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for values, times in units:
         m = len(values)

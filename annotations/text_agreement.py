@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from annotations.agreement import alpha_of_counts
 
 NOT_LABELLED = "not labelled"
 MIN_TOKENS = 2
@@ -167,26 +169,8 @@ def alpha_nominal(units: Iterable[Sequence[str]]) -> float | None:
 
 
 def _alpha(counts: Mapping[tuple[str, ...], int]) -> float | None:
-    """Alpha from each distinct set of values and how many units have it: an article has
-    thousands of words but a handful of distinct sets."""
-    coincidences: defaultdict[tuple[str, str], float] = defaultdict(float)
-    for values, times in counts.items():
-        m = len(values)
-        if m < 2:
-            continue
-        for i, a in enumerate(values):
-            for j, b in enumerate(values):
-                if i != j:
-                    coincidences[(a, b)] += times / (m - 1)
-    totals: defaultdict[str, float] = defaultdict(float)
-    for (a, _), weight in coincidences.items():
-        totals[a] += weight
-    n = sum(totals.values())
-    expected_pairs = n * n - sum(t * t for t in totals.values())
-    if n <= 1 or expected_pairs <= 1e-12:
-        return None
-    observed_off = sum(w for (a, b), w in coincidences.items() if a != b)
-    return 1 - (n - 1) * observed_off / expected_pairs
+    """Alpha from each distinct set of values and how many units have it."""
+    return alpha_of_counts(counts.items())
 
 
 def text_agreement(
