@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     from annotations.models import Article, LabelKind
     from bench import dataset
     from bench.pages import HTMX, FreshRanges, logged_in_client
+    from newsroom import collector
+
+    collector.tune()  # as in the app's processes (wsgi.py)
 
     data = dataset.find(dataset.Sizes.scaled(args.scale))
     if data is None:

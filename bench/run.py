@@ -150,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         generation = time.perf_counter() - began
     print(f"Dataset ready ({generation or 0:.0f} s): {data.as_dict()}", flush=True)
 
+    from newsroom import collector
+
+    collector.tune()  # as wsgi.py does in every app process: time what the server runs
     load_before = os.getloadavg()[0]
     results = measure(
         data,

@@ -309,3 +309,22 @@ def test_the_favicon_redirects_to_the_static_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/annotations/favicon.svg"
+
+
+@pytest.mark.slow  # a fresh Python process
+def test_app_processes_freeze_what_they_load_and_collect_less_often():
+    # newsroom/collector.py: the report ran the cyclic collector about 40 times a request.
+    probe = "import gc, {server}; print(gc.get_threshold()[0], gc.get_freeze_count())"
+    for server in ("newsroom.wsgi", "newsroom.asgi"):
+        result = subprocess.run(
+            [sys.executable, "-c", probe.format(server=server)],
+            cwd=ROOT,
+            env=_production_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        threshold, frozen = map(int, result.stdout.split())
+        assert threshold == 50_000, server
+        assert frozen > 10_000, server  # Django and the app, loaded before any request
