@@ -41,6 +41,9 @@ def main() -> None:
     from annotations.models import Label
     from bench.export import consume_export
     from bench.webannotation import consume_all
+    from newsroom import collector
+
+    collector.tune()  # as in an app process (wsgi.py): its memory is what is measured
 
     jsonld = sys.argv[1:] == ["jsonld"]  # else the CSV
     rows = Label.objects.count()  # Also opens the connection before "before".
