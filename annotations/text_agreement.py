@@ -34,6 +34,7 @@ are. Here the *units* are the words of the article.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -115,52 +116,74 @@ def _rows(
 
     Tokens no span covers have no value, even from a finished reviewer.
     """
-    columns = _columns(bounds, spans)
-    names = list(columns)
-    names += [reviewer for reviewer in finished if reviewer not in columns]
-    size = len(bounds[0])
-    table = [columns.get(name) or [None] * size for name in names]
-    rows = list(zip(*table, strict=True)) if table else []
-    done = [name in finished for name in names]
-    if not any(done):
-        return names, rows
-    return names, [
-        tuple(NOT_LABELLED if value is None and done[i] else value for i, value in enumerate(row))
-        if any(value is not None for value in row)
-        else row
-        for row in rows
-    ]
+    painted = _paint(bounds, spans, finished)
+    return painted.names, [painted.values(row) for row in zip(*painted.columns, strict=True)]
 
 
-def _columns(
-    bounds: tuple[list[int], list[int]], spans: Iterable[Group]
-) -> dict[Hashable, list[str | None]]:
-    """Per reviewer, the label of their innermost span over each token (``None``: none).
+@dataclass(frozen=True)
+class _Painted:
+    """Each reviewer's column of label codes, one per token (0: no span of theirs)."""
+
+    names: list[Hashable]  # the reviewers, in the order first given, then the finished
+    columns: list[array[int]]
+    labels: list[str | None]  # by code: 0 is None
+    done: list[bool]  # by reviewer: finished
+
+    def values(self, row: tuple[int, ...]) -> tuple[str | None, ...]:
+        """A token's values (a row of codes): ``NOT_LABELLED`` from a finished reviewer
+        without a span there, when anyone has one."""
+        labels = self.labels
+        if any(row) and any(self.done):
+            return tuple(
+                NOT_LABELLED if not code and done else labels[code]
+                for code, done in zip(row, self.done, strict=True)
+            )
+        return tuple(labels[code] for code in row)
+
+
+def _paint(
+    bounds: tuple[list[int], list[int]], spans: Iterable[Group], finished: Collection[Hashable]
+) -> _Painted:
+    """Per reviewer, the label of their innermost span over each token, as codes.
 
     The spans are painted onto their reviewers' columns from the outermost to
     the innermost (the ``balance`` order, reversed), so on every token the
-    innermost span covering it is painted last and wins: one slice per label.
-    A span's tokens are found once for all its labels.
+    innermost span covering it is painted last and wins: one slice per label,
+    an array of machine integers (a memset, not a list of objects). A span's
+    tokens are found once for all its labels.
     """
     starts, ends = bounds
     size = len(starts)
-    columns: dict[Hashable, list[str | None]] = {}
+    codes: dict[str, array[int]] = {}
+    labels: list[str | None] = [None]
+    columns: dict[Hashable, array[int]] = {}
     items: list[tuple[int, int, int, int, int, Sequence[tuple[Hashable, str]]]] = []
-    for order, (start, end, labels) in enumerate(spans):
+    for order, (start, end, chosen) in enumerate(spans):
         # Tokens overlapping [start, end): those ending after start and starting before end.
         first = bisect_right(ends, start)
         last = bisect_left(starts, end)
         if first < last:
-            items.append((end - start, -start, -order, first, last, labels))
-            for reviewer, _ in labels:
+            items.append((end - start, -start, -order, first, last, chosen))
+            for reviewer, label in chosen:
                 if reviewer not in columns:  # in the order reviewers are first given
-                    columns[reviewer] = [None] * size
+                    columns[reviewer] = array("I", bytes(4 * size))
+                if label not in codes:
+                    codes[label] = array("I", [len(labels)])
+                    labels.append(label)
     # Outermost first: longest, then earlier start, then given first (order is unique).
     items.sort(reverse=True)
-    for _, _, _, first, last, labels in items:
-        for reviewer, label in labels:
-            columns[reviewer][first:last] = [label] * (last - first)
-    return columns
+    for _, _, _, first, last, chosen in items:
+        for reviewer, label in chosen:
+            columns[reviewer][first:last] = codes[label] * (last - first)
+    names = list(columns)
+    names += [reviewer for reviewer in finished if reviewer not in columns]
+    empty = array("I", bytes(4 * size))
+    return _Painted(
+        names,
+        [columns.get(name, empty) for name in names],
+        labels,
+        [name in finished for name in names],
+    )
 
 
 def alpha_nominal(units: Iterable[Sequence[str]]) -> float | None:
@@ -189,14 +212,17 @@ def text_agreement_of_groups(
     ``(start, end, ((reviewer, label), ...))``: the report's rows, one per span.
 
     Tokens with the same values are counted together (``Counter`` over the
-    rows), so the work per token is a tuple, not a Python loop.
+    rows of codes), so the work per token is a tuple, not a Python loop.
     """
-    names, rows = _rows(_bounds(text), spans, finished)
+    painted = _paint(_bounds(text), spans, finished)
+    names = painted.names
     units = 0
     agreed = 0
     reviewers: set[Hashable] = set()
     sets: Counter[tuple[str, ...]] = Counter()
-    for row, times in Counter(rows).items():
+    # Rows of codes are counted in C; only each distinct row is read in Python.
+    for codes, times in Counter(zip(*painted.columns, strict=True)).items():
+        row = painted.values(codes)
         values = tuple(sorted(value for value in row if value is not None))
         if len(values) < 2:
             continue
