@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect, bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -28,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from annotations.balance import consensus_of_counts
 from annotations.kinds import CATEGORIES, KINDS, NAMES
 from annotations.models import Article, Span
-from annotations.segments import split, touching
+from annotations.segments import touching
 from annotations.text import paragraph_ranges
 
 QUOTE_PREVIEW_CHARS = 90
@@ -320,6 +321,26 @@ def paragraphs_html(
     return "".join(_paragraphs(body, spans, only, oob=oob))
 
 
+def _mark_head(inner: str, outer: str | None, ids: list[str]) -> tuple[str, str]:
+    """A highlight's ``<mark>`` around its edge classes: what comes before `` s``/`` e``
+    and what comes after them, up to its text. The one place the mark's markup is written.
+
+    ``inner`` and ``outer`` are the innermost and outermost covering spans' consensus
+    (``outer`` None under one span); ``ids`` their ids as text, outermost first.
+    """
+    # Inside several spans: the innermost's background and line, and the
+    # outermost's underline continuing through it (o-<label>) when it differs.
+    nested = "" if outer is None else " hl-nested" if outer == inner else _OUTER[outer]
+    # Described by the spans' items in the side list: label, quote and reviewers
+    # for assistive technology (aria-label is not allowed on <mark>).
+    described = "span-item-" + " span-item-".join(ids)
+    return (
+        _MARK_OPEN[inner],
+        f'{nested}" aria-describedby="{described}" data-spans="{" ".join(ids)}"'
+        f"{_MARK_TITLE[inner]}",
+    )
+
+
 def _paragraphs(
     body: str,
     spans: dict[int, SpanSummary],
@@ -334,65 +355,106 @@ def _paragraphs(
     segment is a ``<mark>`` listing the spans covering it, innermost last, its
     classes saying where a span starts or ends and which label the outermost has.
 
-    One flat loop: a 2,000-span article has about 3,000 segments covered by 6
-    spans each on average, so what each segment costs is what the page costs.
-    A string per paragraph, not one for the body: the page sends them as bytes
-    one after the other, and never holds the whole body in one string (issue 17's
-    note: copies of a multi-megabyte string cost more in page faults than
-    building it).
+    The segments are ``segments.split``'s (a test holds the two to the same
+    bytes), cut here in the same sweep that writes them: a 2,000-span article
+    has about 3,000 segments covered by 6-7 spans each, so what each segment
+    costs is what the page costs. Making a tuple per segment and then
+    unpacking it, and turning the same ids into text again for every segment
+    under them, was a third of this function's instructions (issue 17's note);
+    here a mark's attributes are written once where the covering spans change,
+    from ids made text once per span. A string per paragraph, not one for the
+    body: the page sends them as bytes one after the other, and never holds the
+    whole body in one string (copies of a multi-megabyte string cost more in
+    page faults than building it).
     """
     ranges = paragraph_ranges(body)
     indexes = range(len(ranges)) if only is None else only
     wanted = [ranges[i] for i in indexes]
+    paragraphs: list[str] = []
+    if not wanted:
+        return paragraphs
     relevant: Iterable[SpanSummary]
     if only is None:
         relevant = spans.values()
     else:
         relevant = [s for s in spans.values() if touching(wanted, s.start, s.end)]
-    relevant = list(relevant)
-    cut = split(wanted, [(s.id, s.start, s.end) for s in relevant])
     swap = ' hx-swap-oob="true"' if oob else ""
-    # Where a span starts (s) or ends (e) the segment's edge is drawn, so two
-    # adjacent spans with the same label stay two (annotate.css).
-    starts = {s.start for s in relevant}
-    ends = {s.end for s in relevant}
-    consensus = {s.id: s.consensus for s in relevant}
-    paragraphs: list[str] = []
-    for index, (start, end), segments in zip(indexes, wanted, cut, strict=True):
-        parts = [f'<p id="p-{index}" data-start="{start}" data-end="{end}"{swap}>']
-        append = parts.append
-        # Most paragraphs have nothing to escape: then no segment of theirs needs it.
-        plain = _ESCAPED.search(body, start, end) is None
-        for segment_start, segment_end, covering in segments:
-            text = (
-                body[segment_start:segment_end]
-                if plain
-                else escape(body[segment_start:segment_end])
-            )
-            if not covering:
-                append(text)
-                continue
-            inner = consensus[covering[-1]]
-            if len(covering) > 1:
-                # Inside several spans: the innermost's background and line, and the
-                # outermost's underline continuing through it (o-<label>) when it differs.
-                outer = consensus[covering[0]]
-                nested = " hl-nested" if outer == inner else _OUTER[outer]
-                ids = " ".join(map(str, covering))
+    # As split's sweep: each span by its nesting key (start - end, start, id), longer
+    # first (outer), then its id as text and its consensus. Where a span starts (s) or
+    # ends (e) the segment's edge is drawn, so two adjacent spans with the same label
+    # stay two (annotate.css): every span's start and end is a key of these.
+    starts: dict[int, list[tuple[int, int, int, str, str]]] = {}
+    ends: dict[int, list[tuple[int, int, int, str, str]]] = {}
+    for s in relevant:
+        starting = starts.setdefault(s.start, [])
+        ending = ends.setdefault(s.end, [])
+        if s.start < s.end:
+            key = (s.start - s.end, s.start, s.id, str(s.id), s.consensus)
+            starting.append(key)
+            ending.append(key)
+    points = {*starts, *ends}
+    for start, end in wanted:
+        points.add(start)
+        points.add(end)
+    ordered = sorted(points)
+    # The spans covering the current point, sorted outermost first: their keys, and
+    # their ids as text in the same order.
+    active: list[tuple[int, int, int, str, str]] = []
+    active_ids: list[str] = []
+    none: list[tuple[int, int, int, str, str]] = []
+    head = tail = ""
+    next_index = iter(indexes).__next__
+    next_range = iter(wanted).__next__
+
+    def opening(start: int, end: int) -> str:
+        return f'<p id="p-{next_index()}" data-start="{start}" data-end="{end}"{swap}>'
+
+    range_start, range_end = next_range()
+    parts = [opening(range_start, range_end)]
+    append = parts.append
+    # Most paragraphs have nothing to escape: then no segment of theirs needs it.
+    plain = _ESCAPED.search(body, range_start, range_end) is None
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        ending = ends.get(a, none)
+        starting = starts.get(a, none)
+        if ending or starting:
+            for key in ending:
+                at = bisect_left(active, key)  # keys are unique: this is the span's
+                del active[at]
+                del active_ids[at]
+            for key in starting:
+                at = bisect(active, key)
+                active.insert(at, key)
+                active_ids.insert(at, key[3])
+            if active:
+                outer = active[0][4] if len(active) > 1 else None
+                head, tail = _mark_head(active[-1][4], outer, active_ids)
+        while range_end <= a:
+            append("</p>")
+            paragraphs.append("".join(parts))
+            if len(paragraphs) == len(wanted):
+                return paragraphs
+            range_start, range_end = next_range()
+            parts = [opening(range_start, range_end)]
+            append = parts.append
+            plain = _ESCAPED.search(body, range_start, range_end) is None
+        if range_start <= a and b <= range_end:
+            text = body[a:b] if plain else escape(body[a:b])
+            if active:
+                append(
+                    f"{head}{' s' if a in starts else ''}{' e' if b in ends else ''}"
+                    f"{tail}{text}</mark>"
+                )
             else:
-                nested = ""
-                ids = str(covering[0])
-            # Described by the spans' items in the side list: label, quote and reviewers
-            # for assistive technology (aria-label is not allowed on <mark>).
-            described = "span-item-" + ids.replace(" ", " span-item-")
-            append(
-                f"{_MARK_OPEN[inner]}{' s' if segment_start in starts else ''}"
-                f'{" e" if segment_end in ends else ""}{nested}" aria-describedby="{described}" '
-                f'data-spans="{ids}"{_MARK_TITLE[inner]}{text}</mark>'
-            )
+                append(text)
+    while True:  # the last paragraph, and any empty ones after it
         append("</p>")
         paragraphs.append("".join(parts))
-    return paragraphs
+        if len(paragraphs) == len(wanted):
+            return paragraphs
+        range_start, range_end = next_range()
+        parts = [opening(range_start, range_end)]
+        append = parts.append
 
 
 def span_items_html(article: Article, spans: dict[int, SpanSummary]) -> str:

@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotations.highlights import SpanSummary, paragraphs_html
+from annotations.kinds import CATEGORIES, NAMES
+from annotations.segments import split, touching
 from annotations.text import paragraph_ranges
 
 _TAG = re.compile(r"<[^>]+>")
@@ -80,3 +82,58 @@ def test_a_nested_segment_names_the_outer_label_when_it_differs():
         '<mark class="hl hl-verified_fact s e hl-nested" aria-describedby="span-item-1 span-item-2" data-spans="1 2"'
         in same
     )
+
+
+def _paragraphs_through_split(body, spans, only=None, *, oob=False):
+    """The paragraphs as they were built before issue 17's second round: ``segments.split``
+    cuts the segments, then each is written with its ids made text again. The page's
+    sweep (``highlights._paragraphs``) must give the same bytes."""
+    ranges = paragraph_ranges(body)
+    indexes = range(len(ranges)) if only is None else only
+    wanted = [ranges[i] for i in indexes]
+    relevant = list(spans.values())
+    if only is not None:
+        relevant = [s for s in relevant if touching(wanted, s.start, s.end)]
+    cut = split(wanted, [(s.id, s.start, s.end) for s in relevant])
+    swap = ' hx-swap-oob="true"' if oob else ""
+    starts = {s.start for s in relevant}
+    ends = {s.end for s in relevant}
+    consensus = {s.id: s.consensus for s in relevant}
+    out = []
+    for index, (start, end), segments in zip(indexes, wanted, cut, strict=True):
+        parts = [f'<p id="p-{index}" data-start="{start}" data-end="{end}"{swap}>']
+        for a, b, covering in segments:
+            text = html.escape(body[a:b])
+            if not covering:
+                parts.append(text)
+                continue
+            inner, outer = consensus[covering[-1]], consensus[covering[0]]
+            nested = ""
+            if len(covering) > 1:
+                nested = " hl-nested" if outer == inner else f" hl-nested o-{_SHORT[outer]}"
+            ids = " ".join(map(str, covering))
+            described = " ".join(f"span-item-{i}" for i in covering)
+            parts.append(
+                f'<mark class="hl hl-{inner}{" s" if a in starts else ""}'
+                f'{" e" if b in ends else ""}{nested}" aria-describedby="{described}" '
+                f'data-spans="{ids}" title="{NAMES[inner]}">{text}</mark>'
+            )
+        out.append("".join(parts) + "</p>")
+    return "".join(out)
+
+
+_SHORT = dict(zip(CATEGORIES, ("fact", "claim", "spec", "disputed"), strict=True))
+
+
+@given(body_and_spans(), st.lists(st.sampled_from(CATEGORIES), min_size=8, max_size=8))
+def test_the_sweep_writes_what_split_cuts(case, kinds):
+    body, spans = case
+    summaries = {
+        i: SpanSummary(i, s, e, "", 1, kinds[n % len(kinds)]) for n, (i, s, e) in enumerate(spans)
+    }
+    assert paragraphs_html(body, summaries) == _paragraphs_through_split(body, summaries)
+    count = len(paragraph_ranges(body))
+    for only in ([0], [count - 1], list(range(0, count, 2))):
+        assert paragraphs_html(body, summaries, only, oob=True) == _paragraphs_through_split(
+            body, summaries, only, oob=True
+        )

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
 from annotations.attention import needs_attention
-from annotations.forms import ImportForm
+from annotations.forms import blank_import_form
 from annotations.highlights import (
     ArticleHighlights,
     Known,
@@ -90,7 +90,7 @@ def render_article_page(
         highlights=_Marked(highlights),
         panel=panel,
         error=error,
-        import_form=ImportForm(),
+        import_form=blank_import_form(),
     )
     context["orphans"] = needs_attention(article)
     context["finished"] = finished_state(article.id, request.user)
