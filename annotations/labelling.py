@@ -273,7 +273,8 @@ def label_selection(
 
     Queries, for a new span: the lock (which bumps the revision), the spans
     near the selection, the span, the label and its history row; with
-    ``throttled``, the count first. However many spans the article has.
+    ``throttled``, the count (in the lock's statement on PostgreSQL, in the
+    read of the spans on SQLite). However many spans the article has.
     """
     kind, note, source_url = clean_label_fields(kind, note, source_url)
     article_id = article if isinstance(article, int) else article.pk
@@ -410,7 +411,7 @@ def _history_user_id() -> int | None:
 @cache
 def _label_history() -> Any:
     """Label's audit history model. ``Label.history`` builds a manager class at every
-    access (django-simple-history), a tenth of a label write's CPU when asked per write."""
+    access (django-simple-history): a twentieth of a label write's CPU, asked per write."""
     return Label.history.model
 
 
