@@ -9,11 +9,15 @@ the user may see.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.deprecation import MiddlewareMixin
@@ -27,7 +31,8 @@ SESSION_ENDED = "Your session ended; log in again — your selection is kept."
 
 
 def is_editor(user: Any) -> bool:
-    """True for members of the Editors group. Runs one query, cached on the user."""
+    """True for members of the Editors group. The request's user knows it already
+    (``EditorAwareBackend``); any other user runs one query, cached on the user."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -35,6 +40,38 @@ def is_editor(user: Any) -> bool:
     if not hasattr(user, "_sourcemark_is_editor"):
         user._sourcemark_is_editor = user.groups.filter(name=EDITORS_GROUP).exists()
     return bool(user._sourcemark_is_editor)
+
+
+class EditorAwareBackend(ModelBackend):
+    """Django's ModelBackend, whose session user arrives knowing whether it is an editor.
+
+    Every editor's request (each label write) asked ``is_editor`` in a query of
+    its own after the one loading the user; here the membership is an EXISTS in
+    that same query, read fresh on every request as before, so removing someone
+    from Editors still takes effect at their next request. Plain SQL, built once:
+    the ORM took three times as long composing the user's query as running it.
+    """
+
+    def get_user(self, user_id: Any) -> Any:
+        users = get_user_model()._default_manager
+        found = list(users.raw(_user_sql(), [EDITORS_GROUP, user_id]))
+        if not found:
+            return None
+        return found[0] if self.user_can_authenticate(found[0]) else None
+
+
+@cache
+def _user_sql() -> str:
+    quote = connection.ops.quote_name
+    user = get_user_model()._meta
+    membership = user.get_field("groups").remote_field.through._meta  # type: ignore[union-attr]
+    group = Group._meta
+    return (
+        f"SELECT u.*, EXISTS (SELECT 1 FROM {quote(membership.db_table)} m "
+        f"JOIN {quote(group.db_table)} g ON g.{quote(group.pk.column)} = m.group_id "
+        f"WHERE m.user_id = u.{quote(user.pk.column)} AND g.name = %s) AS _sourcemark_is_editor "
+        f"FROM {quote(user.db_table)} u WHERE u.{quote(user.pk.column)} = %s"
+    )
 
 
 def can_export_labels(user: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -272,7 +273,8 @@ def label_selection(
 
     Queries, for a new span: the lock (which bumps the revision), the spans
     near the selection, the span, the label and its history row; with
-    ``throttled``, the count first. However many spans the article has.
+    ``throttled``, the count (in the lock's statement on PostgreSQL, in the
+    read of the spans on SQLite). However many spans the article has.
     """
     kind, note, source_url = clean_label_fields(kind, note, source_url)
     article_id = article if isinstance(article, int) else article.pk
@@ -281,7 +283,12 @@ def label_selection(
             with transaction.atomic():
                 # The body as it is now, and as it stays until we commit: the caller's
                 # copy may predate an edit. The caller renders what was checked.
-                locked = _lock_for_write(article_id, reviewer, throttled=throttled)
+                # SQLite counts the write in the read of the spans nearby, below.
+                counting = throttle.count(reviewer.pk) if throttled else None
+                count_later = counting if connection.vendor != "postgresql" else None
+                locked = _lock_for_write(
+                    article_id, reviewer, throttled=throttled and count_later is None
+                )
                 if isinstance(article, Article):
                     article.body, article.body_revision = locked.body, locked.body_revision
                     article.labels_revision = locked.labels_revision
@@ -293,7 +300,12 @@ def label_selection(
                     _paragraphs(locked.body, where),
                     (where.start, where.end),
                     reviewer.pk,
+                    counting=count_later,
                 )
+                if count_later is not None and not throttle.counted(
+                    count_later[1], around.writes or 0
+                ):
+                    raise TooManyWrites(throttle.message())
                 near = around.match(
                     locked.body, where.start, where.end, keep_separate=keep_separate
                 )
@@ -384,15 +396,7 @@ def _set_label(
         note=note,
         source_url=source_url,
     )
-    if connection.vendor == "postgresql":
-        _insert_at_once(span, label, new_span=new_span)
-        return label, None
-    if new_span:
-        span.save(force_insert=True)
-        label.span = span
-    # A new label's history row names the logged-in user of the request (the
-    # reviewer); outside a request (seeds, tests) nobody, shown as "(system)".
-    label.save(force_insert=True)
+    _insert(span, label, new_span=new_span)
     return label, None
 
 
@@ -404,9 +408,21 @@ def _history_user_id() -> int | None:
     return user.pk if user is not None and user.is_authenticated else None
 
 
-def _insert_at_once(span: Span, label: Label, *, new_span: bool) -> None:
-    """Insert ``label`` with its audit history row, and ``span`` first when it is new,
-    in one statement (PostgreSQL: INSERTs in WITH clauses, each fed by the one before).
+@cache
+def _label_history() -> Any:
+    """Label's audit history model. ``Label.history`` builds a manager class at every
+    access (django-simple-history): a twentieth of a label write's CPU, asked per write."""
+    return Label.history.model
+
+
+def _insert(span: Span, label: Label, *, new_span: bool) -> None:
+    """Insert ``label`` with its audit history row, and ``span`` first when it is new.
+
+    PostgreSQL: one statement (INSERTs in WITH clauses, each fed by the one
+    before). SQLite, which has no INSERT in WITH: one statement a table, each
+    ``RETURNING`` the id the next needs. Not ``Model.save``: its signals,
+    and django-simple-history's manager built per save, cost more CPU than
+    the database spends on the rows.
 
     The history row is the one django-simple-history writes for a new label
     (``history_type`` "+", no change reason, and as ``history_user`` the
@@ -415,43 +431,65 @@ def _insert_at_once(span: Span, label: Label, *, new_span: bool) -> None:
     """
     quote = connection.ops.quote_name
     now = timezone.now()
-    clauses, params = [], []
 
-    def values(instance: Any, skip: tuple[str, ...] = ()) -> tuple[str, str]:
+    def values(instance: Any, skip: tuple[str, ...] = ()) -> tuple[str, str, list[Any]]:
         fields = [f for f in instance._meta.concrete_fields if not f.primary_key]
         fields = [f for f in fields if f.attname not in skip]
+        params = []
         for field in fields:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 setattr(instance, field.attname, now)
             params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
-        return ", ".join(quote(f.column) for f in fields), ", ".join("%s" for _ in fields)
+        columns = ", ".join(quote(f.column) for f in fields)
+        return columns, ", ".join("%s" for _ in fields), params
 
-    if new_span:
-        columns, marks = values(span)
-        clauses.append(
-            f"new_span AS (INSERT INTO {quote(Span._meta.db_table)} ({columns}) "
-            f"VALUES ({marks}) RETURNING {quote('id')})"
-        )
-        columns, marks = values(label, skip=("span_id",))
-        source = f"SELECT new_span.id, {marks} FROM new_span"
-        columns = f"{quote('span_id')}, {columns}"
-    else:
-        columns, marks = values(label)
-        source = f"VALUES ({marks})"
-    label_table = quote(Label._meta.db_table)
-    clauses.append(f"new_label AS (INSERT INTO {label_table} ({columns}) {source} RETURNING *)")
-    history = Label.history.model
-    copied = [f.column for f in Label._meta.concrete_fields]
-    clauses.append(
-        f"audit AS (INSERT INTO {quote(history._meta.db_table)} "
-        f"({', '.join(quote(c) for c in copied)}, history_date, history_change_reason, "
-        f"history_type, history_user_id) "
-        f"SELECT {', '.join(quote(c) for c in copied)}, %s, NULL, '+', %s FROM new_label)"
+    span_table, label_table = quote(Span._meta.db_table), quote(Label._meta.db_table)
+    copied = ", ".join(quote(f.column) for f in Label._meta.concrete_fields)
+    history = (
+        f"INSERT INTO {quote(_label_history()._meta.db_table)} ({copied}, history_date, "
+        f"history_change_reason, history_type, history_user_id) "
+        f"SELECT {copied}, %s, NULL, '+', %s FROM "
     )
-    params += [now, _history_user_id()]
+    audit = [now, _history_user_id()]
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(clauses)} SELECT id, span_id FROM new_label", params)
-        label.pk, span_id = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            clauses, params = [], []
+            if new_span:
+                columns, marks, row = values(span)
+                clauses.append(
+                    f"new_span AS (INSERT INTO {span_table} ({columns}) "
+                    f"VALUES ({marks}) RETURNING {quote('id')})"
+                )
+                columns, marks, more = values(label, skip=("span_id",))
+                source = f"SELECT new_span.id, {marks} FROM new_span"
+                columns = f"{quote('span_id')}, {columns}"
+                params += row + more
+            else:
+                columns, marks, row = values(label)
+                source = f"VALUES ({marks})"
+                params += row
+            clauses.append(
+                f"new_label AS (INSERT INTO {label_table} ({columns}) {source} RETURNING *)"
+            )
+            clauses.append(f"audit AS ({history}new_label)")
+            cursor.execute(
+                f"WITH {', '.join(clauses)} SELECT id, span_id FROM new_label", params + audit
+            )
+            label.pk, span_id = cursor.fetchone()
+        else:
+            if new_span:
+                columns, marks, row = values(span)
+                cursor.execute(
+                    f"INSERT INTO {span_table} ({columns}) VALUES ({marks}) RETURNING id", row
+                )
+                (label.span_id,) = cursor.fetchone()
+            columns, marks, row = values(label)
+            cursor.execute(
+                f"INSERT INTO {label_table} ({columns}) VALUES ({marks}) RETURNING id", row
+            )
+            (label.pk,) = cursor.fetchone()
+            span_id = label.span_id
+            cursor.execute(f"{history}{label_table} WHERE id = %s", [*audit, label.pk])
     if new_span:
         span.pk = span_id
         span._state.adding, span._state.db = False, connection.alias

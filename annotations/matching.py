@@ -11,6 +11,7 @@ grow with the article.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -112,12 +113,14 @@ class Nearby:
 
     ``span_count`` is the article's placed spans, ``later`` the first span after the
     selection's range in reading order (where a new span's item goes in the side list).
+    ``writes`` is the throttle's count, when the read counted the write too.
     """
 
     within: tuple[int, int]
     spans: list[NearbySpan]
     span_count: int
     later: int | None
+    writes: int | None = None
 
     def match(self, body: str, start: int, end: int, *, keep_separate: bool) -> NearbySpan | None:
         """The span ``body[start:end]`` (snapped) means, as ``near_span`` finds it."""
@@ -142,7 +145,12 @@ class Nearby:
 
 
 def nearby(
-    article_id: int, within: tuple[int, int], selected: tuple[int, int], reviewer_id: int
+    article_id: int,
+    within: tuple[int, int],
+    selected: tuple[int, int],
+    reviewer_id: int,
+    *,
+    counting: tuple[str, list[int]] | None = None,
 ) -> Nearby:
     """The spans sharing text with ``within``, with their labels counted. One query.
 
@@ -153,18 +161,28 @@ def nearby(
     paragraph without spans still answers with the count. Plain SQL, built once:
     the ORM spent longer composing this query than the database running it
     (tests/test_write_answer.py holds the answer to ``highlights.changed``'s own read).
+
+    With ``counting`` (``throttle.count``; SQLite only), the same statement
+    counts the write first: the count's ``RETURNING`` carries the rows as one
+    JSON array (SQLite cannot put an INSERT in a WITH clause, as PostgreSQL
+    does in ``labelling.lock_article``), and ``Nearby.writes`` holds the count.
     """
     start, end = selected
-    rows = _execute(
-        _nearby_sql(),
-        [
-            *(article_id, article_id, start, start, end),  # span count, later
-            reviewer_id,
-            *KINDS,
-            *(article_id, within[1], within[0], article_id),
-        ],
-    )
-    found = Nearby(within, [], 0, None)
+    params: list[Any] = [
+        *(article_id, article_id, start, start, end),  # span count, later
+        reviewer_id,
+        *KINDS,
+        *(article_id, within[1], within[0], article_id),
+    ]
+    writes = None
+    if counting is None:
+        rows = _execute(_nearby_sql(), params)
+    else:
+        sql = f"{counting[0]}, (SELECT json_group_array(json(r)) FROM ({_nearby_sql(True)}))"
+        ((writes, packed),) = _execute(sql, [*counting[1], *params])
+        # In reading order, as the plain query's ORDER BY gives them.
+        rows = sorted(json.loads(packed), key=lambda row: (row[3], -row[4], row[2]))
+    found = Nearby(within, [], 0, None, writes)
     for span_count, later_id, span_id, low, high, quote, names, mine, *counts in rows:
         found.span_count, found.later = span_count, later_id
         if low < within[1] and high > within[0]:
@@ -180,9 +198,10 @@ def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 @cache
-def _nearby_sql() -> str:
+def _nearby_sql(as_json: bool = False) -> str:
     """``nearby``'s query, for this database (the reviewers' names: GROUP_CONCAT in
-    SQLite, STRING_AGG in PostgreSQL, as ``highlights._Reviewers``)."""
+    SQLite, STRING_AGG in PostgreSQL, as ``highlights._Reviewers``); ``as_json``,
+    each row one SQLite JSON array named ``r``."""
     quote = connection.ops.quote_name
     span, label = quote(Span._meta.db_table), quote(Label._meta.db_table)
     user = quote(get_user_model()._meta.db_table)
@@ -195,12 +214,17 @@ def _nearby_sql() -> str:
         else "GROUP_CONCAT(u.username)"
     )
     counts = ", ".join("COUNT(CASE WHEN l.kind = %s THEN 1 END)" for _ in KINDS)
-    return (
-        f"SELECT (SELECT COUNT(*) FROM {span} WHERE {placed}), "
+    columns = (
+        f"(SELECT COUNT(*) FROM {span} WHERE {placed}), "
         f"(SELECT id FROM {span} WHERE {placed} AND (start > %s OR (start = %s AND {end} < %s)) "
         f"{reading_order}), "
         f"s.id, s.start, s.{end}, SUBSTR(s.quote, 1, {QUOTE_PREVIEW_CHARS}), {names}, "
-        f"MAX(CASE WHEN l.reviewer_id = %s THEN l.id END), {counts} "
+        f"MAX(CASE WHEN l.reviewer_id = %s THEN l.id END), {counts}"
+    )
+    if as_json:
+        columns = f"json_array({columns}) AS r"
+    return (
+        f"SELECT {columns} "
         f"FROM {span} s LEFT JOIN {label} l ON l.span_id = s.id "
         f"LEFT JOIN {user} u ON u.id = l.reviewer_id "
         f"WHERE s.article_id = %s AND s.start IS NOT NULL AND ((s.start < %s AND s.{end} > %s) "

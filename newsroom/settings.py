@@ -245,9 +245,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Axes first: it refuses a locked-out login before the password is even checked.
+# Then ModelBackend, whose session user also brings its Editors membership
+# (annotations.access). Sessions started under the plain ModelBackend's name
+# log in again once.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "annotations.access.EditorAwareBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
@@ -301,6 +304,8 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Database sessions, read in plain SQL (newsroom/sessions.py).
+SESSION_ENGINE = "newsroom.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # htmx reads the token from the page (hx-headers), never from the cookie.
 CSRF_COOKIE_HTTPONLY = True

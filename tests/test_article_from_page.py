@@ -358,12 +358,13 @@ def test_the_refusal_is_escaped(alice_client, local_site, settings):
 
 
 def test_preview_and_save_queries(alice_client, django_assert_num_queries):
-    # session, user, editor group; the same text stored?; the same address stored?
-    with django_assert_num_queries(5):
+    # session, user with the editor check; the same text stored?; the same address stored?
+    with django_assert_num_queries(4):
         html = alice_client.post("/articles/new/preview/", upload()).content.decode()
     fields = preview_fields(html)
-    # session, user, editor group; same text?, same address?; savepoint, insert, release
-    with django_assert_num_queries(8):
+    # session, user with the editor check; same text?, same address?; savepoint, insert,
+    # release
+    with django_assert_num_queries(7):
         assert alice_client.post("/articles/new/from-page/", fields).status_code == 302
 
 

@@ -114,8 +114,8 @@ def test_a_near_identical_write_costs_no_more_queries(
         )
         label_quote(article, alice, sentence + " w60", "official_claim")
         # As a new span's write (tests/test_annotate.py), less the span insert:
-        # bob's label goes on the span he joins (PostgreSQL: as many, 8).
-        with django_assert_num_queries(8 if connection.vendor == "postgresql" else 10):
+        # bob's label goes on the span he joins (PostgreSQL: as many, 7).
+        with django_assert_num_queries(7 if connection.vendor == "postgresql" else 8):
             response = _post(bob_client, article, sentence, "verified_fact")
         assert response.status_code == 200
         assert Label.objects.filter(span__quote=sentence + " w60").count() == 2

@@ -16,12 +16,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from annotations.access import SESSION_ENDED
 from annotations.labelling import label_span
-from annotations.models import Article, Label, Span
+from annotations.models import EDITORS_GROUP, Article, Label, Span
 from annotations.page_import import Preview
 from annotations.urls import urlpatterns
 
@@ -460,3 +463,24 @@ def test_a_missing_article_gets_a_page_in_the_apps_style(alice_client, db):
     response = alice_client.get("/articles/999999/")
     assert response.status_code == 404
     assert "There is nothing at this address" in response.content.decode()
+
+
+def test_leaving_editors_takes_effect_at_the_next_request(alice_client, alice, carol_client, carol):
+    # The session's user brings its Editors membership in the query that loads it
+    # (access.EditorAwareBackend), read again at every request: never kept in the session.
+    editors = Group.objects.get(name=EDITORS_GROUP)
+    assert alice_client.get("/articles/new/").status_code == 200
+    editors.user_set.remove(alice)
+    assert alice_client.get("/articles/new/").status_code == 403
+    assert carol_client.get("/articles/new/").status_code == 403
+    editors.user_set.add(carol)
+    assert carol_client.get("/articles/new/").status_code == 200
+
+
+def test_an_expired_or_unknown_session_is_logged_out(alice_client):
+    # Sessions are read in plain SQL (newsroom/sessions.py), with the expiry rule of Django's.
+    assert alice_client.get("/articles/new/").status_code == 200
+    Session.objects.update(expire_date=timezone.now())
+    assert alice_client.get("/articles/new/")["Location"].startswith("/login/")
+    alice_client.cookies["sessionid"] = "no-such-session"
+    assert alice_client.get("/articles/new/")["Location"].startswith("/login/")
