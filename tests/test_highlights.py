@@ -46,7 +46,7 @@ def test_only_the_requested_paragraphs_are_rendered_for_an_out_of_band_swap():
     out = paragraphs_html(body, _summaries([(4, 6, 9)]), [1], oob=True)
     assert out == (
         '<p id="p-1" data-start="6" data-end="16" hx-swap-oob="true">'
-        '<mark class="hl hl-verified_fact s e" aria-describedby="span-item-4" data-spans="4" '
+        '<mark class="hl hl-verified_fact s e" data-spans="4" '
         'title="Verified fact">Two</mark>'
         " words.</p>"
     )
@@ -55,33 +55,19 @@ def test_only_the_requested_paragraphs_are_rendered_for_an_out_of_band_swap():
 def test_adjacent_spans_with_one_label_keep_their_edges():
     body = "Two words here."
     out = paragraphs_html(body, _summaries([(1, 0, 3), (2, 3, 9)]))
-    assert (
-        '<mark class="hl hl-verified_fact s e" aria-describedby="span-item-1" data-spans="1"' in out
-    )
-    assert (
-        '<mark class="hl hl-verified_fact s e" aria-describedby="span-item-2" data-spans="2"' in out
-    )
+    assert '<mark class="hl hl-verified_fact s e" data-spans="1"' in out
+    assert '<mark class="hl hl-verified_fact s e" data-spans="2"' in out
 
 
 def test_a_nested_segment_names_the_outer_label_when_it_differs():
     body = "Officials say 300,000 reservists."
     spans = _summaries([(1, 0, 32)], "official_claim") | _summaries([(2, 14, 21)])
     out = paragraphs_html(body, spans)
-    assert (
-        '<mark class="hl hl-official_claim s" aria-describedby="span-item-1" data-spans="1"' in out
-    )
-    assert (
-        '<mark class="hl hl-verified_fact s e hl-nested o-claim" aria-describedby="span-item-1 span-item-2" data-spans="1 2"'
-        in out
-    )
-    assert (
-        '<mark class="hl hl-official_claim e" aria-describedby="span-item-1" data-spans="1"' in out
-    )
+    assert '<mark class="hl hl-official_claim s" data-spans="1"' in out
+    assert '<mark class="hl hl-verified_fact s e hl-nested o-claim" data-spans="1 2"' in out
+    assert '<mark class="hl hl-official_claim e" data-spans="1"' in out
     same = paragraphs_html(body, _summaries([(1, 0, 32), (2, 14, 21)]))
-    assert (
-        '<mark class="hl hl-verified_fact s e hl-nested" aria-describedby="span-item-1 span-item-2" data-spans="1 2"'
-        in same
-    )
+    assert '<mark class="hl hl-verified_fact s e hl-nested" data-spans="1 2"' in same
 
 
 def _paragraphs_through_split(body, spans, only=None, *, oob=False):
@@ -112,11 +98,9 @@ def _paragraphs_through_split(body, spans, only=None, *, oob=False):
             if len(covering) > 1:
                 nested = " hl-nested" if outer == inner else f" hl-nested o-{_SHORT[outer]}"
             ids = " ".join(map(str, covering))
-            described = " ".join(f"span-item-{i}" for i in covering)
             parts.append(
                 f'<mark class="hl hl-{inner}{" s" if a in starts else ""}'
-                f'{" e" if b in ends else ""}{nested}" aria-describedby="{described}" '
-                f'data-spans="{ids}" title="{NAMES[inner]}">{text}</mark>'
+                f'{" e" if b in ends else ""}{nested}" data-spans="{ids}" title="{NAMES[inner]}">{text}</mark>'
             )
         out.append("".join(parts) + "</p>")
     return "".join(out)

@@ -99,8 +99,7 @@
   // to the nearest cluster boundary found within WINDOW code points of it.
 
   var WINDOW = 32;
-  var segmenter = window.Intl && Intl.Segmenter
-    ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+  var segmenter = null;  // Intl.Segmenter (or false without it): made by segmenters() below
 
   // The canonical text from lo to hi, the blank lines between paragraphs included.
   function canonicalText(lo, hi) {
@@ -120,7 +119,7 @@
 
   // Code point offsets where segments (clusters, or words) start near offset, and the window's ends.
   function clusterStarts(offset, by, width) {
-    by = by || segmenter;
+    by = by || segmenters().grapheme;
     width = width || WINDOW;
     var lo = Math.max(0, offset - width);
     var starts = [];
@@ -133,7 +132,7 @@
   }
 
   function snapToGraphemes(start, end) {
-    if (!segmenter) return [start, end];  // the server snaps anyway
+    if (!segmenters().grapheme) return [start, end];  // the server snaps anyway
     var before = clusterStarts(start);
     var after = clusterStarts(end);
     var left = before.starts.filter(function (s) { return s <= start; });
@@ -151,11 +150,23 @@
   // their own, so an edge next to them stays.
 
   var WORD_WINDOW = 64;
-  var words = window.Intl && Intl.Segmenter
-    ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
+  var words = null;
+
+  // The first Intl.Segmenter of a page costs 10-60 ms (ICU's break rules are loaded): made
+  // when the page is first idle, not while it loads, or at the first selection if sooner.
+  function segmenters() {
+    if (segmenter === null) {
+      var can = Boolean(window.Intl && Intl.Segmenter);
+      segmenter = can && new Intl.Segmenter(undefined, { granularity: "grapheme" });
+      words = can && new Intl.Segmenter(undefined, { granularity: "word" });
+    }
+    return { grapheme: segmenter, word: words };
+  }
+  if (window.requestIdleCallback) window.requestIdleCallback(segmenters);
+  else window.setTimeout(segmenters, 0);
 
   function snapToWords(start, end) {
-    if (!words) return [start, end];  // the server snaps anyway
+    if (!segmenters().word) return [start, end];  // the server snaps anyway
     var before = clusterStarts(start, words, WORD_WINDOW);
     var after = clusterStarts(end, words, WORD_WINDOW);
     var left = before.starts.filter(function (s) { return s <= start; });

@@ -32,6 +32,8 @@
 
   function swapBody(fresh) {
     var body = root.querySelector("[data-article-body]");
+    // Described as the page's own highlights are (describe.js), so an unchanged paragraph compares equal.
+    if (window.SourcemarkDescribe) window.SourcemarkDescribe(fresh);
     var incoming = Array.prototype.slice.call(fresh.querySelectorAll("#article-body > p"));
     var current = Array.prototype.slice.call(body.querySelectorAll(":scope > p"));
     if (incoming.length !== current.length) {
