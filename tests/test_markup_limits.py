@@ -96,10 +96,11 @@ def test_ordinary_markup_is_accepted(html):
 
 @pytest.mark.parametrize("payload", [p for p in PAYLOADS if p.name in TOO_COMPLEX], ids=str)
 def test_hostile_markup_is_refused_at_once(payload):
-    started = time.perf_counter()
+    # CPU time, not the wall clock: other processes on a busy machine must not fail it.
+    started = time.process_time()
     with pytest.raises(MarkupTooComplex) as refused:
         html_to_text(payload.text)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert refused.value.message.endswith("Paste the text without its formatting instead.")
 
 

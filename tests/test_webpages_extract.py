@@ -227,11 +227,12 @@ def flood(count: int) -> str:
     ],
 )
 def test_an_attribute_flood_is_refused_before_parsing(markup):
+    # The bounds in this module are CPU time, so a busy machine does not fail them.
     page = f"<html><body>{STORY}{markup}</body></html>"
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(PageRefused, match="more than 100 attributes"):
         extract_page(page)
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_markup_inside_a_script_or_comment_is_not_counted():
@@ -258,9 +259,9 @@ def test_nesting_only_libxml2_builds_is_refused_too():
 
 def test_huge_attribute_values_are_cut_not_read():
     page = f"<html><body><div class='{'x ' * 1_000_000}'>{STORY}</div></body></html>"
-    started = time.monotonic()
+    started = time.process_time()
     assert "Paragraph 7" in extract_page(page).body
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_too_many_elements_and_too_many_characters_are_refused():
@@ -272,19 +273,19 @@ def test_too_many_elements_and_too_many_characters_are_refused():
 
 @pytest.mark.parametrize("name", list(hostile_pages()))
 def test_every_hostile_page_of_the_benchmark_ends_quickly(name):
-    started = time.monotonic()
+    started = time.process_time()
     with contextlib.suppress(PageRefused):
         extract_page(hostile_pages()[name])
     # Generous: the benchmark measures; this only catches a return to quadratic cost.
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_realistic_megabyte_page_is_extracted_without_its_boilerplate():
     page = realistic_megabyte_page()
     assert len(page) >= 1_000_000
-    started = time.monotonic()
+    started = time.process_time()
     extracted = extract_page(page)
-    assert time.monotonic() - started < 5  # the benchmark's target is 1 s
+    assert time.process_time() - started < 5  # the benchmark's target is 1 s
     assert "Reader 12" not in extracted.body
     assert len(extracted.paragraphs) == 8
 
