@@ -402,14 +402,20 @@ def _paragraphs(
     next_index = iter(indexes).__next__
     next_range = iter(wanted).__next__
 
-    def opening(start: int, end: int) -> str:
-        return f'<p id="p-{next_index()}" data-start="{start}" data-end="{end}"{swap}>'
+    def opened() -> tuple[int, int, list[str], bool] | None:
+        """The next paragraph's range, its parts so far (its <p>), and whether its text
+        needs no escaping (most paragraphs: then no segment of theirs needs it); None
+        when every wanted paragraph is written."""
+        if len(paragraphs) == len(wanted):
+            return None
+        start, end = next_range()
+        opening = f'<p id="p-{next_index()}" data-start="{start}" data-end="{end}"{swap}>'
+        return start, end, [opening], _ESCAPED.search(body, start, end) is None
 
-    range_start, range_end = next_range()
-    parts = [opening(range_start, range_end)]
+    if (paragraph := opened()) is None:
+        return paragraphs
+    range_start, range_end, parts, plain = paragraph
     append = parts.append
-    # Most paragraphs have nothing to escape: then no segment of theirs needs it.
-    plain = _ESCAPED.search(body, range_start, range_end) is None
     for a, b in zip(ordered, ordered[1:], strict=False):
         ending = ends.get(a, none)
         starting = starts.get(a, none)
@@ -428,12 +434,10 @@ def _paragraphs(
         while range_end <= a:
             append("</p>")
             paragraphs.append("".join(parts))
-            if len(paragraphs) == len(wanted):
+            if (paragraph := opened()) is None:
                 return paragraphs
-            range_start, range_end = next_range()
-            parts = [opening(range_start, range_end)]
+            range_start, range_end, parts, plain = paragraph
             append = parts.append
-            plain = _ESCAPED.search(body, range_start, range_end) is None
         if range_start <= a and b <= range_end:
             text = body[a:b] if plain else escape(body[a:b])
             if active:
@@ -443,14 +447,13 @@ def _paragraphs(
                 )
             else:
                 append(text)
-    while True:  # the last paragraph, and any empty ones after it
-        append("</p>")
+    # The last paragraph, and any empty ones after it.
+    while True:
+        parts.append("</p>")
         paragraphs.append("".join(parts))
-        if len(paragraphs) == len(wanted):
+        if (paragraph := opened()) is None:
             return paragraphs
-        range_start, range_end = next_range()
-        parts = [opening(range_start, range_end)]
-        append = parts.append
+        parts = paragraph[2]
 
 
 def span_items_html(article: Article, spans: dict[int, SpanSummary]) -> str:
