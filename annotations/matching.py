@@ -200,7 +200,7 @@ def _execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 @cache
 def _nearby_sql(as_json: bool = False) -> str:
     """``nearby``'s query, for this database (the reviewers' names: GROUP_CONCAT in
-    SQLite, STRING_AGG in PostgreSQL, as ``highlights._Reviewers``); ``as_json``,
+    SQLite, STRING_AGG in PostgreSQL, as ``highlights.JoinedUsernames``); ``as_json``,
     each row one SQLite JSON array named ``r``."""
     quote = connection.ops.quote_name
     span, label = quote(Span._meta.db_table), quote(Label._meta.db_table)

@@ -19,12 +19,13 @@ class FinishedState:
     can_finish: bool  # the user may finish or reopen (an editor)
 
 
-def finished_state(article_id: int, user: Any) -> FinishedState:
-    """Who finished the article, and what ``user`` may do. One query (two the first
-    time a request asks whether its user is an editor)."""
-    names = sorted(
-        FinishedReview.objects.filter(article_id=article_id)
-        .order_by()
-        .values_list("reviewer__username", flat=True)
-    )
+def finished_state(article_id: int, user: Any, names: list[str] | None = None) -> FinishedState:
+    """Who finished the article, and what ``user`` may do. One query, none when the
+    sorted ``names`` were read already (``article_state.finished_names``)."""
+    if names is None:
+        names = sorted(
+            FinishedReview.objects.filter(article_id=article_id)
+            .order_by()
+            .values_list("reviewer__username", flat=True)
+        )
     return FinishedState(article_id, names, user.username in names, is_editor(user))

@@ -126,13 +126,13 @@ def test_page_queries_do_not_grow_with_spans(
 ):
     _many_spans(long_article, alice, 10)
     # session, user (with whether she is an editor: access.EditorAwareBackend),
-    # article, who finished the article, labels joined with their spans, orphaned
-    # spans (none: their labels are not read)
-    with django_assert_num_queries(6):
+    # article with who finished it and whether any span is orphaned (none: orphans
+    # are not read; article_state), labels joined with their spans
+    with django_assert_num_queries(4):
         small = alice_client.get(f"/articles/{long_article.id}/")
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         large = alice_client.get(f"/articles/{long_article.id}/")
     # Every span highlighted, however its paragraphs cut it.
     marks = re.compile('<mark class="hl hl-verified_fact[^"]*" data-spans="([0-9]+)"')

@@ -172,11 +172,11 @@ def test_report_queries_do_not_grow_with_spans(carol_client, alice, bob, django_
             for s in spans[:n]
             for r, k in ((alice, "verified_fact"), (bob, "official_claim"))
         )
-        # session, user (with whether carol is an editor), article, who finished it,
-        # every label with its span and reviewer, then quotes, notes and
-        # sources of the spans the page lists (100 per list), orphaned spans
-        # (none: no labels read for them)
-        with django_assert_num_queries(7):
+        # session, user (with whether carol is an editor), article with who finished
+        # it and whether any span is orphaned (none: orphans are not read;
+        # article_state), every label with its span and reviewer, then quotes,
+        # notes and sources of the spans the page lists (100 per list)
+        with django_assert_num_queries(5):
             assert carol_client.get(f"/articles/{article.id}/report/").status_code == 200
 
     count(3)

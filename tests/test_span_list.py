@@ -11,6 +11,11 @@ from annotations.ingest import ArticleData, save_article
 from annotations.models import Article, Label, Span
 
 
+def _items_named_in_full(html: str) -> int:
+    """Items showing their quote and who labelled it (every item of these articles)."""
+    return len(re.findall(r'<span class="quote">[^<]+</span> .{0,80}by alice</span>', html))
+
+
 @pytest.fixture
 def crowded(alice) -> Article:
     """An article with INLINE_SPAN_ITEMS + 5 labelled spans (3 characters, 4 apart)."""
@@ -27,6 +32,7 @@ def crowded(alice) -> Article:
 def test_a_long_list_shows_its_first_spans_and_a_link_to_the_rest(carol_client, crowded):
     html = carol_client.get(f"/articles/{crowded.id}/").content.decode()
     assert html.count('<li id="span-item-') == INLINE_SPAN_ITEMS
+    assert _items_named_in_full(html) == INLINE_SPAN_ITEMS
     marks = re.compile('<mark class="hl hl-official_claim[^"]*" data-spans="([0-9]+)"')
     assert len(set(marks.findall(html))) == INLINE_SPAN_ITEMS + 5
     assert (
@@ -45,6 +51,7 @@ def test_show_all_answers_htmx_with_every_item_only(
     html = response.content.decode()
     assert html.startswith('<li id="span-item-')
     assert html.count('<li id="span-item-') == INLINE_SPAN_ITEMS + 5
+    assert _items_named_in_full(html) == INLINE_SPAN_ITEMS + 5
     assert "<html" not in html and "Show all" not in html
 
 
@@ -52,6 +59,7 @@ def test_without_javascript_show_all_is_the_page_with_every_item(carol_client, c
     html = carol_client.get(f"/articles/{crowded.id}/spans/").content.decode()
     assert "<html" in html
     assert html.count('<li id="span-item-') == INLINE_SPAN_ITEMS + 5
+    assert _items_named_in_full(html) == INLINE_SPAN_ITEMS + 5
     assert "Show all" not in html
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
+from annotations.article_state import finished_names, get_article_with_state, has_orphans
 from annotations.attention import needs_attention
 from annotations.forms import blank_import_form
 from annotations.highlights import (
@@ -92,8 +93,8 @@ def render_article_page(
         error=error,
         import_form=blank_import_form(),
     )
-    context["orphans"] = needs_attention(article)
-    context["finished"] = finished_state(article.id, request.user)
+    context["orphans"] = needs_attention(article) if has_orphans(article) else []
+    context["finished"] = finished_state(article.id, request.user, finished_names(article))
     response = render(request, TEMPLATE, context, status=status)
     return _with_highlights(response, highlights)
 
@@ -274,7 +275,7 @@ def label_remove(request: HtmxHttpRequest, article_id: int, label_id: int) -> Ht
 @require_GET
 @login_required
 def article_detail(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
-    return render_article_page(request, get_article(article_id))
+    return render_article_page(request, get_article_with_state(article_id))
 
 
 @never_cache
@@ -285,9 +286,9 @@ def span_items(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
 
     Without htmx, the article page with the whole list in it.
     """
-    article = get_article(article_id)
     if not request.htmx:
-        return render_article_page(request, article, every_item=True)
+        return render_article_page(request, get_article_with_state(article_id), every_item=True)
+    article = get_article(article_id)
     return HttpResponse(span_items_html(article, load_spans(article)))
 
 

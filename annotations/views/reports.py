@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from annotations import report
 from annotations.access import get_article
+from annotations.article_state import finished_names, get_article_with_state, has_orphans
 from annotations.attention import needs_attention
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.reviews import finished_state
@@ -27,14 +28,15 @@ from annotations.views.site import refusal
 @require_GET
 @login_required
 def article_report(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
-    article = get_article(article_id)
-    finished = finished_state(article.id, request.user)
+    article = get_article_with_state(article_id)
+    finished = finished_state(article.id, request.user, finished_names(article))
     shown = report.article_report(article, finished=finished.names)
     context = {
         "article": article,
         "report": shown,
         "finished": finished,
-        "orphans": needs_attention(article),  # shown apart, out of every figure
+        # Shown apart, out of every figure.
+        "orphans": needs_attention(article) if has_orphans(article) else [],
     }
     return render(request, "annotations/report.html", context)
 
