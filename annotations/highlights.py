@@ -246,12 +246,19 @@ def load_spans(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     spans: dict[int, SpanSummary] = {}
-    for span_id, start, end, quote, names, *counts in rows:
-        agreed = consensus_of_counts(counts)
+    # A long article has thousands of spans but a handful of distinct rows of counts
+    # (most spans have one or two labels): each row's consensus and total is worked out once.
+    decided: dict[tuple[int, ...], tuple[str | None, int]] = {}
+    for row in rows:
+        counts = row[5:]
+        if (found := decided.get(counts)) is None:
+            found = decided[counts] = (consensus_of_counts(counts), sum(counts))
+        agreed, labels = found
         if agreed is not None:  # always: the labels are joined, not left-joined
+            span_id, start, end, quote, names = row[:5]
             reviewers = tuple(sorted(names.split(","))) if names else ()
             spans[span_id] = SpanSummary(
-                span_id, start, end, quote or "", sum(counts), agreed, reviewers
+                span_id, start, end, quote or "", labels, agreed, reviewers
             )
     return spans
 
