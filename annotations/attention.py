@@ -26,7 +26,8 @@ def needs_attention(article: Article) -> list[Orphan]:
     was orphaned. Three queries (spans, their labels, their latest anchor change)
     however many there are; none when there are none."""
     spans = list(
-        Span.objects.filter(article_id=article.pk, anchor=AnchorState.ORPHANED)
+        # start IS NULL: an orphan's (a constraint), and what the index finds them by.
+        Span.objects.filter(article_id=article.pk, start__isnull=True, anchor=AnchorState.ORPHANED)
         .order_by("id")
         .prefetch_related(
             Prefetch(
