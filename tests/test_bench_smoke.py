@@ -97,6 +97,9 @@ def test_harness_measures_every_view(tiny):
         assert "reason" not in figure, figure  # every view is wired, none "not measured"
         assert len(figure["runs"]) == 1 and figure["median"] > 0
     assert figures["export_rate"]["extra"]["rows"] == Label.objects.count()
+    # Rates are better higher: a faster export must not be flagged as a regression.
+    rates = [f for f in figures.values() if f["unit"] in ("rows/s", "annotations/s", "ratio")]
+    assert rates and all(f.get("higher_is_better") for f in rates)
     # The labelling runs clean up after themselves: the dataset is unchanged.
     assert Label.objects.count() == tiny.labels
     assert not Span.objects.filter(start__isnull=True).exists()  # corrections rolled back
