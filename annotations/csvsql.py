@@ -1,17 +1,21 @@
 """Rules of the CSV export restated in SQL, for speed, each next to the Python it mirrors.
 
 For a whole-span export (every label of the articles it covers) on
-PostgreSQL, the database formats each row as one CSV line (``csv_lines``),
-and Python only joins lines: formatting every cell in Python was several
-times slower than PostgreSQL's own ``COPY`` of the same rows
-(bench/RESULTS.md). Each piece of SQL below restates one Python definition,
-which stays the rule:
+PostgreSQL, the database writes the file's rows with ``COPY (SELECT ...) TO
+STDOUT (FORMAT csv)`` (``csv_bytes``): the SELECT makes each cell's text,
+and COPY's own C code quotes the cells and joins them into lines, which
+Python passes on as bytes. Formatting every cell in Python was several times
+slower than PostgreSQL's own ``COPY`` of the same rows, and so was joining
+the cells into lines in SQL (bench/RESULTS.md). Each piece of SQL below
+restates one Python definition, which stays the rule:
 
 - ``_FORMULA`` and ``_text``: ``csvexport.neutralise`` (its pattern built
-  from csvexport's own lists) and Python's ``csv`` quoting (QUOTE_MINIMAL: a
-  field with a comma, a double quote, CR or LF is quoted, quotes doubled);
+  from csvexport's own lists);
+- COPY's CSV quoting is Python's ``csv`` quoting (QUOTE_MINIMAL: a field
+  with a comma, a double quote, CR or LF is quoted, quotes doubled), once
+  an empty cell is sent as NULL (``_cell``): COPY quotes an empty string;
 - ``_name``: ``kinds.NAMES``, generated from the table;
-- ``_consensus``: ``balance.consensus_of_counts``, over a window of the span's labels;
+- ``_consensus``: ``balance.consensus_of_counts``, over a group of the span's labels;
 - ``UTC_TIMESTAMP`` (also used by ``IsoUtc`` for the row-by-row export):
   ``csvexport.iso_utc``;
 - ``ISO_DATE`` (also used by ``IsoDate``): ``csvexport.text_cell`` of a date,
@@ -24,22 +28,27 @@ one on PostgreSQL, with hostile text, disputes and majorities.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import connection
 from django.db.models import CharField, Func, QuerySet
+from psycopg.abc import Buffer
 
 from annotations.csvexport import BLANKS, FORMULA_STARTERS, LEADING_CONTROLS, formula_pattern
 from annotations.kinds import DISPUTED, KINDS, NAMES
 from annotations.models import Label
 
-LINES_PER_FETCH = 5000
+# Rows joined into one chunk of bytes for the response: fewer, larger writes.
+ROWS_PER_CHUNK = 5000
+_CRLF = b"\r\n"
 
 # csvexport.iso_utc in PostgreSQL: ISO 8601 in UTC, to the second ("2026-11-28T08:55:03Z").
 UTC_TIMESTAMP = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-# csvexport.text_cell of a date ("2026-03-20"), and of None (""): concat_ws would
-# leave a NULL out altogether, and every cell after it would move one column left.
-ISO_DATE = "coalesce(to_char({}, 'YYYY-MM-DD'), '')"
+# csvexport.text_cell of a date ("2026-03-20"), and of None (""); in COPY a NULL
+# is an empty cell already (_DATE).
+_DATE = "to_char({}, 'YYYY-MM-DD')"
+ISO_DATE = f"coalesce({_DATE}, '')"
 
 
 def _literal(text: str) -> str:
@@ -59,13 +68,15 @@ _FORMULA = _literal(
 )
 
 
+def _cell(text: str) -> str:
+    """Text as COPY should write it. COPY writes an empty string as '""', the csv
+    module as nothing, which is how COPY writes a NULL: so an empty string goes as NULL."""
+    return f"NULLIF({text}, '')"
+
+
 def _text(column: str) -> str:
-    """A text cell: neutralised, then quoted when the csv module would quote it."""
-    neutral = f"(CASE WHEN {column} ~ {_FORMULA} THEN '''' || {column} ELSE {column} END)"
-    return (
-        f"(CASE WHEN {neutral} ~ '[\",\\r\\n]' "
-        f"THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"' ELSE {neutral} END)"
-    )
+    """A text cell, neutralised (COPY quotes it as the csv module would)."""
+    return _cell(f"CASE WHEN {column} ~ {_FORMULA} THEN '''' || {column} ELSE {column} END")
 
 
 def _name(column: str) -> str:
@@ -75,14 +86,12 @@ def _name(column: str) -> str:
 
 
 def _consensus() -> str:
-    """The name of the span's consensus: balance.consensus_of_counts, over the window ``spans``.
+    """The name of a span's consensus (balance.consensus_of_counts), grouped by span.
 
-    Every label of the span is in the window (a whole-span export), so no
+    Every label of the span is in the group (a whole-span export), so no
     count is zero for a kind that was chosen, and some kind was.
     """
-    counts = {
-        kind: f"count(*) FILTER (WHERE l.kind = {_literal(kind)}) OVER spans" for kind in KINDS
-    }
+    counts = {kind: f"count(*) FILTER (WHERE kind = {_literal(kind)})" for kind in KINDS}
     cases = " ".join(
         f"WHEN {' AND '.join(f'{counts[kind]} > {counts[other]}' for other in KINDS if other != kind)}"
         f" THEN {_literal(NAMES[kind])}"
@@ -128,59 +137,100 @@ class IsoDate(Func):
         return self.as_sql(compiler, connection, template="coalesce(%(expressions)s, '')", **extra)
 
 
-def _line_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
-    selected, params = labels.order_by().values("pk").query.sql_with_params()
+def _copy_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
+    """``COPY`` of the labels' rows, in the export's order.
+
+    What is the same for many rows is worked out once: an article's cells
+    once per article (``a``), a reviewer's name once per reviewer (``u``), a
+    span's consensus once per span (``c``, grouped), rather than once per
+    label; each CTE is MATERIALIZED so that PostgreSQL cannot fold it back into
+    the per-label projection.
+    """
+    labels = labels.order_by()
+    # The selection's own query in each place, not "id IN (selection)" nested
+    # inside another IN, which PostgreSQL plans as a loop over every article.
+    of_articles, article_params = labels.values("article_id").query.sql_with_params()
+    kinds, kind_params = labels.values("span_id", "kind").query.sql_with_params()
+    selected, params = labels.values("pk").query.sql_with_params()
+    if not labels.query.where:  # Every label (export_labels, the benchmark): no lookup.
+        selected, params = "", ()
+    articles = (
+        "SELECT a.id, "
+        f"{_text('a.title')} AS title, {_text('a.outlet')} AS outlet, {_text('a.url')} AS url, "
+        f"{_text('a.byline')} AS byline, {_DATE.format('a.published')} AS published, "
+        # csvexport.coverage_cell, cached by annotations.figures: digits and a dot.
+        f"{_cell('g.coverage')} AS coverage "
+        "FROM annotations_article a "
+        "LEFT JOIN annotations_articlefigures g ON g.article_id = a.id "
+        # A label's article is always its span's (Label.article, as select_labels uses it).
+        f"WHERE a.id IN ({of_articles})"
+    )
+    reviewers = f"SELECT id, {_text('username')} AS username FROM auth_user"
+    consensus = f"SELECT span_id, {_consensus()} AS name FROM ({kinds}) k GROUP BY span_id"
+    # Every cell is text, an int or NULL (written as nothing), never an empty string.
     cells = [
-        "a.id::text",
-        _text("a.title"),
-        _text("a.outlet"),
-        _text("a.url"),
-        _text("a.byline"),
-        ISO_DATE.format("a.published"),
-        # csvexport.coverage_cell, cached by annotations.figures: digits and a dot, never quoted.
-        "coalesce(g.coverage, '')",
-        "l.span_id::text",
-        # An orphan has no offsets: empty cells (concat_ws would drop a NULL's column).
-        "coalesce(s.start::text, '')",
-        """coalesce(s."end"::text, '')""",
-        "s.anchor",
+        "a.id",
+        "a.title",
+        "a.outlet",
+        "a.url",
+        "a.byline",
+        "a.published",
+        "a.coverage",
+        "l.span_id",
+        # An orphan has no offsets: NULL, empty cells.
+        "s.start",
+        's."end"',
+        _cell("s.anchor"),
         _text("s.quote"),
         _name("l.kind"),
         "l.kind",
-        _consensus(),
-        _text("u.username"),
-        f"coalesce({UTC_TIMESTAMP.format('f.finished_at')}, '')",
+        "c.name",
+        "u.username",
+        UTC_TIMESTAMP.format("f.finished_at"),
         _text("l.note"),
         _text("l.source_url"),
         UTC_TIMESTAMP.format("l.created_at"),
         UTC_TIMESTAMP.format("l.updated_at"),
     ]
     sql = (
-        f"SELECT concat_ws(',', {', '.join(cells)}) || E'\\r\\n' "
+        f"COPY (WITH a AS MATERIALIZED ({articles}), u AS MATERIALIZED ({reviewers}), "
+        f"c AS MATERIALIZED ({consensus}) "
+        f"SELECT {', '.join(cells)} "
         "FROM annotations_label l "
         "JOIN annotations_span s ON s.id = l.span_id "
-        "JOIN annotations_article a ON a.id = s.article_id "
-        "JOIN auth_user u ON u.id = l.reviewer_id "
-        "LEFT JOIN annotations_articlefigures g ON g.article_id = a.id "
+        "JOIN a ON a.id = s.article_id "
+        "JOIN u ON u.id = l.reviewer_id "
+        "JOIN c ON c.span_id = l.span_id "
         "LEFT JOIN annotations_finishedreview f "
-        "ON f.article_id = a.id AND f.reviewer_id = l.reviewer_id "
-        f"WHERE l.id IN ({selected}) "
-        # Partitioned by the output order's leading columns: one sort serves both.
+        "ON f.article_id = s.article_id AND f.reviewer_id = l.reviewer_id "
+        f"{f'WHERE l.id IN ({selected}) ' if selected else ''}"
         # Orphans (NULL offsets) come last in each article, PostgreSQL's default.
-        'WINDOW spans AS (PARTITION BY s.article_id, s.start, s."end", l.span_id) '
         'ORDER BY s.article_id, s.start, s."end", l.span_id, l.id'
+        ") TO STDOUT WITH (FORMAT csv)"
     )
-    return sql, params
+    return sql, (*article_params, *kind_params, *params)
 
 
-def csv_lines(labels: QuerySet[Label]) -> Iterator[str]:
-    """The rows of a whole-span export as CSV text, a batch of lines at a time.
+def csv_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
+    """The rows of a whole-span export as CSV in UTF-8, a chunk of lines at a time.
 
-    Call inside a transaction (``exports.export_bytes`` does): the named
-    cursor then streams instead of being stored WITH HOLD.
+    Call inside a transaction (``exports.export_bytes`` does), so that every
+    query of the export sees one snapshot. COPY streams the rows as the sort
+    yields them, one row per message; memory holds one chunk.
     """
-    sql, params = _line_sql(labels)
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(LINES_PER_FETCH):
-            yield "".join([line for (line,) in batch])
+    sql, params = _copy_sql(labels)
+    with connection.cursor() as cursor:
+        # COPY does not go through execute(), so it is logged here as execute()
+        # would log it (connection.queries, the query counts in tests and bench).
+        logged = cursor.debug_sql(sql, params) if connection.queries_logged else nullcontext()
+        with logged, cursor.cursor.copy(sql, params or None) as copy:
+            lines: list[Buffer] = []
+            for row in copy:
+                # COPY ends a line with LF, the csv module (and the header) with
+                # CRLF. The last cell is a timestamp: that LF is never in quotes.
+                lines.append(row[:-1])
+                if len(lines) == ROWS_PER_CHUNK:
+                    yield _CRLF.join(lines) + _CRLF
+                    lines.clear()
+            if lines:
+                yield _CRLF.join(lines) + _CRLF

@@ -24,7 +24,7 @@ from django.http import StreamingHttpResponse
 from annotations import figures
 from annotations.balance import consensus, consensus_of_counts
 from annotations.csvexport import Row, csv_chunks
-from annotations.csvsql import IsoDate, IsoUtc, csv_lines
+from annotations.csvsql import IsoDate, IsoUtc, csv_bytes
 from annotations.kinds import KINDS, NAMES
 from annotations.models import Article, FinishedReview, Label
 
@@ -277,7 +277,7 @@ def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Itera
         if whole_spans and connection.vendor == "postgresql":
             # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.
             yield from (chunk.encode("utf-8") for chunk in csv_chunks(()))
-            yield from (lines.encode("utf-8") for lines in csv_lines(labels))
+            yield from csv_bytes(labels)
             return
         for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
             yield chunk.encode("utf-8")

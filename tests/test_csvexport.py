@@ -22,6 +22,7 @@ from annotations.csvexport import (
     Row,
     csv_chunks,
     neutralise,
+    safe_row,
 )
 from bench.fixtures import FORMULA_PAYLOADS
 
@@ -143,6 +144,18 @@ KNOWN_BLANKS = sorted(ch for ch in BLANKS if _blank(ch))
 @given(st.text(alphabet=st.sampled_from(KNOWN_BLANKS + sorted(FORMULA_STARTERS) + list("ab1 "))))
 def test_the_rule_is_what_the_docstring_says(text):
     assert neutralise(text) == ("'" + text if _starts_a_formula(text) else text)
+
+
+@given(
+    st.text(alphabet=st.sampled_from(KNOWN_BLANKS + sorted(FORMULA_STARTERS) + list("ab1 \x1f"))),
+    st.sampled_from(TEXT_COLUMNS[1:]),
+)
+def test_the_fast_check_of_a_row_misses_no_formula_in_any_column(text, column):
+    # safe_row looks at a whole row at once (all text, as the export's query
+    # reads it); it must neutralise what the rule says.
+    plain = _row(created="2026-11-28T08:55:03Z", updated="2026-11-28T08:55:03Z")
+    row = [text if index == column else value for index, value in enumerate(plain)]
+    assert safe_row(row)[column] == neutralise(text)
 
 
 def test_the_lists_hold_every_character_unicode_gives_those_properties():

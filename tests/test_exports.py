@@ -157,6 +157,8 @@ def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice
     by_rows = b"".join(chunk.encode("utf-8") for chunk in csv_chunks(exports.export_rows(labels)))
     assert whole == by_rows
     assert b"".join(exports.export_bytes(labels)) == by_rows
+    # Every label (export_labels without options): on PostgreSQL, a query with no selection.
+    assert b"".join(exports.export_bytes(exports.select_labels(), whole_spans=True)) == by_rows
     orphans = [row for row in parse_csv(by_rows)[1:] if row[C["anchor"]] == "orphaned"]
     assert [(r[C["quote"]], r[C["start"]], r[C["end"]]) for r in orphans] == [
         ("'=gone", "", ""),
