@@ -8,7 +8,7 @@ the user may see.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, wraps
 from typing import Any
 
@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.deprecation import MiddlewareMixin
 
+from accounts.authentication import user_read_with_session
+from accounts.rows import instance_from_row
 from annotations.models import EDITORS_GROUP, Article, Label
 from annotations.views.site import refusal
 
@@ -50,27 +52,57 @@ class EditorAwareBackend(ModelBackend):
     that same query, read fresh on every request as before, so removing someone
     from Editors still takes effect at their next request. Plain SQL, built once:
     the ORM took three times as long composing the user's query as running it.
+
+    Usually there is no query of its own at all: the session's read joined the
+    user and the same EXISTS (``accounts.sessions``), and hands that user over
+    for this request when its id is the one the session data names
+    (``accounts.authentication``).
     """
 
     def get_user(self, user_id: Any) -> Any:
-        users = get_user_model()._default_manager
-        found = list(users.raw(_user_sql(), [EDITORS_GROUP, user_id]))
-        if not found:
-            return None
-        return found[0] if self.user_can_authenticate(found[0]) else None
+        user = user_read_with_session(user_id)
+        if user is None:
+            users = get_user_model()._default_manager
+            found = list(users.raw(_user_sql(), [EDITORS_GROUP, user_id]))
+            if not found:
+                return None
+            user = found[0]
+        return user if self.user_can_authenticate(user) else None
+
+
+def user_columns_sql(alias: str) -> str:
+    """The user's columns under ``alias`` and whether they are in Editors, for a SELECT.
+
+    The EXISTS takes one parameter, ``EDITORS_GROUP``. ``user_from_row`` reads
+    the values back in this order.
+    """
+    quote = connection.ops.quote_name
+    user = get_user_model()._meta
+    membership = user.get_field("groups").remote_field.through._meta  # type: ignore[union-attr]
+    group = Group._meta
+    columns = ", ".join(f"{alias}.{quote(field.column)}" for field in user.concrete_fields)
+    return (
+        f"{columns}, EXISTS (SELECT 1 FROM {quote(membership.db_table)} m "
+        f"JOIN {quote(group.db_table)} g ON g.{quote(group.pk.column)} = m.group_id "
+        f"WHERE m.user_id = {alias}.{quote(user.pk.column)} AND g.name = %s) "
+        "AS _sourcemark_is_editor"
+    )
+
+
+def user_from_row(values: Sequence[Any]) -> Any:
+    """The user (knowing whether they are an editor) from the values ``user_columns_sql`` read."""
+    user = instance_from_row(get_user_model(), values[:-1])
+    user._sourcemark_is_editor = bool(values[-1])
+    return user
 
 
 @cache
 def _user_sql() -> str:
     quote = connection.ops.quote_name
     user = get_user_model()._meta
-    membership = user.get_field("groups").remote_field.through._meta  # type: ignore[union-attr]
-    group = Group._meta
     return (
-        f"SELECT u.*, EXISTS (SELECT 1 FROM {quote(membership.db_table)} m "
-        f"JOIN {quote(group.db_table)} g ON g.{quote(group.pk.column)} = m.group_id "
-        f"WHERE m.user_id = u.{quote(user.pk.column)} AND g.name = %s) AS _sourcemark_is_editor "
-        f"FROM {quote(user.db_table)} u WHERE u.{quote(user.pk.column)} = %s"
+        f"SELECT {user_columns_sql('u')} FROM {quote(user.db_table)} u "
+        f"WHERE u.{quote(user.pk.column)} = %s"
     )
 
 

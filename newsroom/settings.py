@@ -163,6 +163,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "annotations",
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,7 +192,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, handed the user that the session's read joined (accounts/authentication.py).
+    "accounts.authentication.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After auth and htmx: a logged-out htmx request gets 401 and a sentence, not the login page.
@@ -304,8 +306,10 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Database sessions, read in plain SQL (newsroom/sessions.py).
-SESSION_ENGINE = "newsroom.sessions"
+# Database sessions whose row names their user, read with that user in one
+# statement of plain SQL (accounts/sessions.py). Django's own django_session
+# table is no longer read: sessions from before it log in once more.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # htmx reads the token from the page (hx-headers), never from the cookie.
 CSRF_COOKIE_HTTPONLY = True

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import UserSession
 from annotations.access import SESSION_ENDED
 from annotations.labelling import label_span
 from annotations.models import EDITORS_GROUP, Article, Label, Span
@@ -478,9 +478,9 @@ def test_leaving_editors_takes_effect_at_the_next_request(alice_client, alice, c
 
 
 def test_an_expired_or_unknown_session_is_logged_out(alice_client):
-    # Sessions are read in plain SQL (newsroom/sessions.py), with the expiry rule of Django's.
+    # Sessions are read in plain SQL (accounts/sessions.py), with the expiry rule of Django's.
     assert alice_client.get("/articles/new/").status_code == 200
-    Session.objects.update(expire_date=timezone.now())
+    UserSession.objects.update(expire_date=timezone.now())
     assert alice_client.get("/articles/new/")["Location"].startswith("/login/")
     alice_client.cookies["sessionid"] = "no-such-session"
     assert alice_client.get("/articles/new/")["Location"].startswith("/login/")
