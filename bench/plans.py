@@ -32,7 +32,7 @@ KEY_NODE = re.compile(
     r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan|Sort Method|"
     r"Hash Join|Nested Loop|Merge Join|HashAggregate|GroupAggregate|Limit|Execution Time)"
 )
-SESSION_TABLES = ("django_session", "auth_user", "auth_group")
+SESSION_TABLES = ("accounts_usersession", "auth_user", "auth_group")
 
 
 def key_lines(plan: list[str]) -> list[str]:

@@ -242,13 +242,13 @@ def test_label_action_queries_do_not_grow_with_rows(staff_client, alice, django_
         Label.objects.all().delete()
         many_labels(count, alice, title=f"Run {count}")
         first = Label.objects.earliest("pk").id
-        # session, user; the admin builds the changelist the action acts on: the
-        # reviewer filter's users, its filtered and total counts; on PostgreSQL
-        # the export's SET LOCAL; the exported articles' cached figures, then (stale
-        # here) their labels, reviewers and finished reviews and the upsert, for the
-        # coverage column; then the labels, and their spans' label counts (two
-        # streamed queries, however many rows)
-        with django_assert_num_queries(13 + (connection.vendor == "postgresql")):
+        # the session with its user (one statement: accounts/sessions.py); the admin builds
+        # the changelist the action acts on: the reviewer filter's users, its filtered and
+        # total counts; on PostgreSQL the export's SET LOCAL; the exported articles' cached
+        # figures, then (stale here) their labels, reviewers and finished reviews and the
+        # upsert, for the coverage column; then the labels, and their spans' label counts
+        # (two streamed queries, however many rows)
+        with django_assert_num_queries(12 + (connection.vendor == "postgresql")):
             response = _export(
                 staff_client,
                 "/admin/annotations/label/",

@@ -125,14 +125,14 @@ def test_page_queries_do_not_grow_with_spans(
     alice_client, long_article, alice, django_assert_num_queries
 ):
     _many_spans(long_article, alice, 10)
-    # session, user (with whether she is an editor: access.EditorAwareBackend),
-    # article with who finished it and whether any span is orphaned (none: orphans
-    # are not read; article_state), labels joined with their spans
-    with django_assert_num_queries(4):
+    # the session with its user and whether she is an editor (one statement:
+    # accounts/sessions.py), article with who finished it and whether any span is
+    # orphaned (none: orphans are not read; article_state), labels joined with their spans
+    with django_assert_num_queries(3):
         small = alice_client.get(f"/articles/{long_article.id}/")
     Span.objects.all().delete()
     _many_spans(long_article, alice, 500)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         large = alice_client.get(f"/articles/{long_article.id}/")
     # Every span highlighted, however its paragraphs cut it.
     marks = re.compile('<mark class="hl hl-verified_fact[^"]*" data-spans="([0-9]+)"')
@@ -304,18 +304,18 @@ def test_label_queries_do_not_grow_with_spans(
         )
 
     _many_spans(long_article, alice, 10)
-    # session, user with whether she is an editor (access.EditorAwareBackend: the
-    # editor_required check runs no query); in one transaction (savepoint here, BEGIN
-    # in a request): lock the article, bump its labels revision and read its body in
-    # one UPDATE ... RETURNING (labelling.lock_article), count the write
-    # (annotations.throttle) and read the spans of the touched paragraphs with their
-    # labels counted, each row with the span count and the next span in reading order,
-    # in one statement (matching.nearby: the near-identical candidates, and the
-    # answer's data), span insert, label insert, its history row (labelling._insert);
-    # release. The answer needs no query. PostgreSQL counts the write in the UPDATE's
-    # WITH clause, and inserts the span, the label and its history row in one
-    # statement: 7. (In a request, SQLite's BEGIN is a statement and its COMMIT not: 8.)
-    queries = 7 if connection.vendor == "postgresql" else 9
+    # the session with its user and whether she is an editor, in one statement
+    # (accounts/sessions.py; the editor_required check runs no query); in one transaction
+    # (savepoint here, BEGIN in a request): lock the article, bump its labels revision and
+    # read its body in one UPDATE ... RETURNING (labelling.lock_article), count the write
+    # (annotations.throttle) and read the spans of the touched paragraphs with their labels
+    # counted, each row with the span count and the next span in reading order, in one
+    # statement (matching.nearby: the near-identical candidates, and the answer's data),
+    # span insert, label insert, its history row (labelling._insert); release. The answer
+    # needs no query. PostgreSQL counts the write in the UPDATE's WITH clause, and inserts
+    # the span, the label and its history row in one statement: 6. (In a request, SQLite's
+    # BEGIN is a statement and its COMMIT not: 8.)
+    queries = 6 if connection.vendor == "postgresql" else 8
     with django_assert_num_queries(queries):
         assert post("w50 w51").status_code == 200
     Span.objects.all().delete()
@@ -344,20 +344,21 @@ def test_change_and_remove_queries_do_not_grow_with_spans(
     _many_spans(long_article, alice, count)
     label = label_quote(long_article, alice, "w50 w51", "official_claim")
     url = f"/articles/{long_article.id}/labels/{label.id}/"
-    # session, user with the editor check, article, label with its span (access.get_label);
+    # the session with its user and the editor check (one statement), article, label with
+    # its span (access.get_label);
     # in one transaction: count the write, lock the article and bump its labels revision
     # in one UPDATE ... RETURNING, the label still there, label update, its history row;
     # release; the panel's labels and audit trail (span_panel), the answer's paragraph
     # (highlights.changed: the spans there, each row with the span count). PostgreSQL
     # counts the write in the UPDATE's WITH clause: one fewer.
     postgresql = connection.vendor == "postgresql"
-    with django_assert_num_queries(14 - postgresql):
+    with django_assert_num_queries(13 - postgresql):
         fields = {"kind": "verified_fact", "note": "", "source_url": ""}
         assert alice_client.post(url, fields, **HX).status_code == 200
     # The same, with label delete and its history row, then the span's history of places
     # and the span deleted if no label is left (it was the last; labelling.remove_label),
     # and no panel's queries: the span is gone.
-    with django_assert_num_queries(14 - postgresql):
+    with django_assert_num_queries(13 - postgresql):
         assert alice_client.post(url + "remove/", **HX).status_code == 200
     assert not Span.objects.filter(quote="w50 w51").exists()
 
@@ -392,13 +393,13 @@ def test_panel_queries_do_not_grow_with_reviewers_or_changes(
 ):
     label = label_quote(article, alice, "Officials say", "official_claim")
     span = label.span
-    # session, user with the editor check, article, span, labels with reviewers,
-    # history with users
-    with django_assert_num_queries(6):
+    # the session with its user and the editor check (one statement), article, span,
+    # labels with reviewers, history with users
+    with django_assert_num_queries(5):
         alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX)
     label_quote(article, bob, "Officials say", "verified_fact", note="One")
     label_quote(article, bob, "Officials say", "verified_fact", note="Two")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         html = alice_client.get(f"/articles/{article.id}/spans/{span.id}/", **HX).content.decode()
     assert "note: One → Two" in html
 

@@ -358,13 +358,14 @@ def test_the_refusal_is_escaped(alice_client, local_site, settings):
 
 
 def test_preview_and_save_queries(alice_client, django_assert_num_queries):
-    # session, user with the editor check; the same text stored?; the same address stored?
-    with django_assert_num_queries(4):
+    # the session with its user and the editor check (one statement); the same text
+    # stored?; the same address stored?
+    with django_assert_num_queries(3):
         html = alice_client.post("/articles/new/preview/", upload()).content.decode()
     fields = preview_fields(html)
-    # session, user with the editor check; same text?, same address?; savepoint, insert,
-    # release
-    with django_assert_num_queries(7):
+    # the session with its user and the editor check (one statement); same text?, same
+    # address?; savepoint, insert, release
+    with django_assert_num_queries(6):
         assert alice_client.post("/articles/new/from-page/", fields).status_code == 302
 
 

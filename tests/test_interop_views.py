@@ -169,10 +169,10 @@ def test_queries_do_not_grow_with_labels(carol_client, alice, django_assert_num_
     small = many_labels(5, alice, title="Small")
     large = many_labels(200, alice, title="Large")
     for article, count in [(small, 5), (large, 200)]:
-        # session, user, article (id and title); on PostgreSQL the export's
-        # SET LOCAL; the labels with their spans, reviewers and article (one
+        # the session with its user (one statement), article (id and title); on PostgreSQL
+        # the export's SET LOCAL; the labels with their spans, reviewers and article (one
         # streamed query, however many rows)
-        with django_assert_num_queries(4 + (connection.vendor == "postgresql")):
+        with django_assert_num_queries(3 + (connection.vendor == "postgresql")):
             response = carol_client.get(f"/articles/{article.id}/annotations.jsonld")
             content = b"".join(response.streaming_content)
         assert json.loads(content)["total"] == count
@@ -296,12 +296,12 @@ def test_the_admin_action_queries_do_not_grow_with_labels(
     small = many_labels(5, alice, title="Small")
     large = many_labels(200, alice, title="Large")
     for article in (small, large):
-        # session, user; the admin builds the changelist the action acts on: the
-        # creator filter's users, the filtered and total counts, the creator
+        # the session with its user (one statement); the admin builds the changelist
+        # the action acts on: the creator filter's users, the filtered and total counts, the creator
         # filter's users again (the action's queryset builds the filters anew);
         # the selected articles' ids; on PostgreSQL the export's SET LOCAL; then
         # one streamed query for the labels
-        with django_assert_num_queries(8 + (connection.vendor == "postgresql")):
+        with django_assert_num_queries(7 + (connection.vendor == "postgresql")):
             response = staff_client.post(
                 "/admin/annotations/article/",
                 {"action": "export_labels_jsonld", "_selected_action": [article.id]},

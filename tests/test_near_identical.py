@@ -114,8 +114,8 @@ def test_a_near_identical_write_costs_no_more_queries(
         )
         label_quote(article, alice, sentence + " w60", "official_claim")
         # As a new span's write (tests/test_annotate.py), less the span insert:
-        # bob's label goes on the span he joins (PostgreSQL: as many, 7).
-        with django_assert_num_queries(7 if connection.vendor == "postgresql" else 8):
+        # bob's label goes on the span he joins (PostgreSQL: as many, 6).
+        with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
             response = _post(bob_client, article, sentence, "verified_fact")
         assert response.status_code == 200
         assert Label.objects.filter(span__quote=sentence + " w60").count() == 2
@@ -200,13 +200,14 @@ def test_offer_queries_do_not_grow_with_spans(
 ):
     label_quote(article, alice, SENTENCE, "official_claim")
     start = article.body.index(SENTENCE)
-    # session, user, article, spans near the selection, the span's reviewers
-    with django_assert_num_queries(5):
+    # the session with its user (one statement), article, spans near the selection,
+    # the span's reviewers
+    with django_assert_num_queries(4):
         _offer(bob_client, article, start, start + len(SENTENCE) - 1)
     label_quote(article, bob, SENTENCE, "verified_fact")
     label_quote(article, carol, SENTENCE, "verified_fact")
     for word in ("One", "version", "Reporters", "medics"):
         label_quote(article, alice, word, "verified_fact")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         html = _offer(bob_client, article, start, start + len(SENTENCE) - 1).content.decode()
     assert "(labelled by alice, bob, carol)" in html

@@ -172,11 +172,12 @@ def test_report_queries_do_not_grow_with_spans(carol_client, alice, bob, django_
             for s in spans[:n]
             for r, k in ((alice, "verified_fact"), (bob, "official_claim"))
         )
-        # session, user (with whether carol is an editor), article with who finished
-        # it and whether any span is orphaned (none: orphans are not read;
-        # article_state), every label with its span and reviewer, then quotes,
-        # notes and sources of the spans the page lists (100 per list)
-        with django_assert_num_queries(5):
+        # the session with its user and whether carol is an editor (one statement),
+        # article with who finished it and whether any span is orphaned (none:
+        # orphans are not read; article_state), every label with its span and
+        # reviewer, then quotes, notes and sources of the spans the page lists
+        # (100 per list)
+        with django_assert_num_queries(4):
             assert carol_client.get(f"/articles/{article.id}/report/").status_code == 200
 
     count(3)
@@ -435,17 +436,17 @@ def test_overview_queries_do_not_grow_with_articles(
     def count(n: int) -> None:
         Article.objects.all().delete()
         _articles(n)
-        # No figures yet (data from before they were kept): session, user, the
-        # sorted page with its cached figures, the stale articles after it (at most
-        # report.STALE_PER_VIEW), their figures computed (revisions and lengths,
-        # (span, kind) counts, reviewers, finished reviews, the upsert), the page
-        # again, outlets for the filter
-        with django_assert_num_queries(11):
+        # No figures yet (data from before they were kept): the session with its user (one
+        # statement), the sorted page with its cached figures, the stale articles after it
+        # (at most report.STALE_PER_VIEW), their figures computed (revisions and lengths,
+        # (span, kind) counts, reviewers, finished reviews, the upsert), the page again,
+        # outlets for the filter
+        with django_assert_num_queries(10):
             response = carol_client.get(f"/reports/?sort={sort}")
         assert len(_titles(response.content.decode())) == min(n, 50)
         # Again, with every figure cached (annotations.figures): no label is read,
         # and who labelled and who finished come from the cache too.
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             carol_client.get(f"/reports/?sort={sort}")
 
     count(3)

@@ -1,4 +1,4 @@
-"""The session and its user, read in one statement (accounts/sessions.py, accounts/authentication.py).
+"""The session and its user, read in one statement (accounts/sessions.py, authentication.py).
 
 A request of a logged-in user reads its session row joined with the user and
 whether they are an editor. The row's user column is only a hint: the signed
@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -157,3 +158,11 @@ def test_a_session_without_a_user_reads_no_user(db):
     again = SessionStore(store.session_key)
     assert again["something"] == "kept"
     assert again.user_read_with_session() is None
+
+
+def test_clearsessions_removes_expired_sessions_only(alice_client, carol_client):
+    UserSession.objects.filter(pk=_row(carol_client).pk).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("clearsessions")
+    assert list(UserSession.objects.values_list("user__username", flat=True)) == ["alice"]

@@ -45,8 +45,8 @@ def test_a_long_list_shows_its_first_spans_and_a_link_to_the_rest(carol_client, 
 def test_show_all_answers_htmx_with_every_item_only(
     carol_client, crowded, django_assert_num_queries
 ):
-    # session, user, article, spans with their label counts
-    with django_assert_num_queries(4):
+    # the session with its user (one statement), article, spans with their label counts
+    with django_assert_num_queries(3):
         response = carol_client.get(f"/articles/{crowded.id}/spans/", HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.startswith('<li id="span-item-')
