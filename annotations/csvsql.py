@@ -29,15 +29,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import CharField, Func, QuerySet
-from psycopg.abc import Buffer
 
 from annotations.csvexport import BLANKS, FORMULA_STARTERS, LEADING_CONTROLS, formula_pattern
 from annotations.kinds import DISPUTED, KINDS, NAMES
 from annotations.models import Label
+
+if TYPE_CHECKING:
+    # Only named for the type checker: importing psycopg here loaded the driver (10 MB)
+    # into every process, SQLite's included.
+    from psycopg.abc import Buffer
 
 # Rows joined into one chunk of bytes for the response: fewer, larger writes.
 ROWS_PER_CHUNK = 5000

@@ -32,6 +32,10 @@ LABEL_MS = 10
 LABEL_QUERIES = 8
 REPORT_MS = 60
 OVERVIEW_MS = 150
+LIVE_MS = 2  # the live colleagues' "changed since revision N?" when nothing changed
+# Its own query, the article's revision columns, after the session read that every
+# logged-in request runs (the session with its user: accounts/sessions.py).
+LIVE_QUERIES = 2
 
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
@@ -156,6 +160,40 @@ def _label_figure(
     return figure, QueryCount(title, url, queries, small_url, small, target=LABEL_QUERIES)
 
 
+def _live_figure(
+    client: Client, long_id: int, small_id: int, runs: int
+) -> tuple[Figure, QueryCount]:
+    """The page's poll (static/annotations/live.js) when nothing changed: a 204, no body."""
+    from annotations.views.live import REVISION_FIELDS, revision_token
+
+    def url(article_id: int) -> str:
+        row = Article.objects.filter(pk=article_id).values_list(*REVISION_FIELDS).get()
+        return f"/articles/{article_id}/changes/?since={revision_token(row)}"
+
+    def get(path: str) -> Callable[[], None]:
+        def action() -> None:
+            response = client.get(path)
+            if response.status_code != 204 or response.content:
+                raise AssertionError(f"{path}: {response.status_code}, not an empty 204")
+
+        return action
+
+    title = "Live-update check, nothing changed (5,000-span article)"
+    full, small = url(long_id), url(small_id)
+    figure = Figure(
+        "live_unchanged",
+        title,
+        "ms",
+        time_runs(lambda n: get(full)(), runs),
+        target=LIVE_MS,
+        note="GET /articles/<id>/changes/?since=<its revision>, as live.js asks every two seconds.",
+    )
+    figure.extra["url"] = full
+    queries, _ = count_queries(get(full))
+    small_queries, _ = count_queries(get(small))
+    return figure, QueryCount(title, full, queries, small, small_queries, target=LIVE_QUERIES)
+
+
 def _after_import_figure(client: Client, url: str, runs: int) -> Figure:
     """The overview's first view after a bulk import that filled the figures, as it must."""
     fills, views = [], []
@@ -237,4 +275,7 @@ def server_figures(data: Dataset, runs: int) -> tuple[list[Figure | Unavailable]
             figures.append(figure)
             if count:
                 counts.append(count)
+    live, live_count = _live_figure(client, long_id, small_id, runs)
+    figures.append(live)
+    counts.append(live_count)
     return figures, counts

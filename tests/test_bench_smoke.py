@@ -86,7 +86,7 @@ def test_harness_measures_every_view(tiny):
 
     figures = {figure["id"]: figure for figure in results["figures"]}
     expected = {"article_page", "label_span", "report", "overview", "overview_by_speculation"}
-    expected |= {"article_page_2000", "overview_after_import", "reanchoring"}
+    expected |= {"article_page_2000", "overview_after_import", "reanchoring", "live_unchanged"}
     expected.add("export_rate")
     expected.add("webannotation_rate")
     expected.add("correction")  # issue 14: the long article corrected, rolled back
@@ -112,6 +112,8 @@ def test_harness_measures_every_view(tiny):
     assert figures["webannotation_rate"]["extra"]["annotations"] == 400  # the tiny long article
     counts = {count["view"]: count for count in results["queries"]}
     assert counts["Web Annotation export (5,000-span article)"]["constant"]
+    live = counts["Live-update check, nothing changed (5,000-span article)"]
+    assert live["queries"] == live["small_queries"] == 2
 
 
 def test_harness_writes_results_beside_the_load_test(tiny, tmp_path):
