@@ -328,3 +328,25 @@ def test_app_processes_freeze_what_they_load_and_collect_less_often():
         threshold, frozen = map(int, result.stdout.split())
         assert threshold == 50_000, server
         assert frozen > 10_000, server  # Django and the app, loaded before any request
+
+
+@pytest.mark.slow  # a fresh Python process
+def test_an_app_process_on_sqlite_does_not_load_the_postgresql_driver():
+    # Issue 17: a module-level import of psycopg (for one type) put 10 MB into every
+    # SQLite process, the export's peak memory included.
+    env = _production_env()
+    env.pop("DATABASE_URL", None)
+    probe = (
+        "import sys, newsroom.wsgi, annotations.exports, annotations.csvsql; "
+        "print(sorted(m for m in sys.modules if m.startswith('psycopg')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
