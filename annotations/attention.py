@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from annotations.article_state import has_orphans
 from annotations.corrections import RevisionDiff, revision_diff
 from annotations.models import AnchorChange, AnchorState, Article, ArticleRevision, Label, Span
 
@@ -24,7 +25,10 @@ class Orphan:
 def needs_attention(article: Article) -> list[Orphan]:
     """The article's orphaned spans, oldest first, each with its labels and why it
     was orphaned. Three queries (spans, their labels, their latest anchor change)
-    however many there are; none when there are none."""
+    however many there are; none when there are none, or when the article was read
+    knowing it has none (``article_state.get_article_with_state``)."""
+    if not has_orphans(article):
+        return []
     spans = list(
         # start IS NULL: an orphan's (a constraint), and what the index finds them by.
         Span.objects.filter(article_id=article.pk, start__isnull=True, anchor=AnchorState.ORPHANED)

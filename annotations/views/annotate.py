@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import editor_required, get_article, get_label, is_editor
-from annotations.article_state import finished_names, get_article_with_state, has_orphans
+from annotations.article_state import finished_names, get_article_with_state
 from annotations.attention import needs_attention
 from annotations.forms import blank_import_form
 from annotations.highlights import (
@@ -93,7 +93,7 @@ def render_article_page(
         error=error,
         import_form=blank_import_form(),
     )
-    context["orphans"] = needs_attention(article) if has_orphans(article) else []
+    context["orphans"] = needs_attention(article)
     context["finished"] = finished_state(article.id, request.user, finished_names(article))
     response = render(request, TEMPLATE, context, status=status)
     return _with_highlights(response, highlights)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from annotations import report
 from annotations.access import get_article
-from annotations.article_state import finished_names, get_article_with_state, has_orphans
+from annotations.article_state import finished_names, get_article_with_state
 from annotations.attention import needs_attention
 from annotations.exports import csv_response, export_filename, select_labels, utc_today
 from annotations.reviews import finished_state
@@ -35,8 +35,7 @@ def article_report(request: HtmxHttpRequest, article_id: int) -> HttpResponse:
         "article": article,
         "report": shown,
         "finished": finished,
-        # Shown apart, out of every figure.
-        "orphans": needs_attention(article) if has_orphans(article) else [],
+        "orphans": needs_attention(article),  # shown apart, out of every figure
     }
     return render(request, "annotations/report.html", context)
 
