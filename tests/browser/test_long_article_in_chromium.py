@@ -53,13 +53,18 @@ _DESCRIPTIONS = """() => [...document.querySelectorAll("#article-body mark")].ma
   m.dataset.spans, m.getAttribute("aria-describedby")])"""
 
 
-def test_every_highlight_is_described_by_its_items_in_the_side_list(open_as, long_article):
-    page = open_as(_user("alice"))
-    page.goto(f"/articles/{long_article.id}/")
+def _open_described(page, article) -> None:
+    """The article's page, once describe.js has described every highlight."""
+    page.goto(f"/articles/{article.id}/")
     page.wait_for_function(
         "() => [...document.querySelectorAll('#article-body mark')]"
         ".every(m => m.hasAttribute('aria-describedby'))"
     )
+
+
+def test_every_highlight_is_described_by_its_items_in_the_side_list(open_as, long_article):
+    page = open_as(_user("alice"))
+    _open_described(page, long_article)
     described = page.evaluate(_DESCRIPTIONS)
     assert len(described) == PARAGRAPHS // 3
     for spans, ids in described:
@@ -157,11 +162,7 @@ def test_at_390_px_nothing_scrolls_sideways_down_a_long_article(open_as, long_ar
 
 def test_a_colleagues_label_replaces_only_its_own_paragraph(open_as, long_article):
     page = open_as(_user("alice"))
-    page.goto(f"/articles/{long_article.id}/")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#article-body mark')]"
-        ".every(m => m.hasAttribute('aria-describedby'))"
-    )
+    _open_described(page, long_article)
     page.evaluate("window.kept = [...document.querySelectorAll('#article-body > p')]")
     label_quote(long_article, _user("bob"), "Claim number 31 is", "verified_fact")
     mark(page, "Claim number 31 is").wait_for(timeout=5000)
