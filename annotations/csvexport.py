@@ -176,6 +176,19 @@ def neutralise(text: str) -> str:
     return "'" + text if _FORMULA.match(text) else text
 
 
+def text_field(text: str) -> str:
+    """``text`` as one field of a line of the file: neutralised, then quoted as the
+    ``csv`` module quotes it (QUOTE_MINIMAL: a comma, a double quote, CR or LF puts
+    the field in quotes, a quote is doubled), for writers that join fields themselves
+    (``annotations.csvsqlite``)."""
+    text = neutralise(text)
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
 def iso_utc(moment: datetime.datetime) -> str:
     """``2026-11-28T08:55:03Z``: ISO 8601 in UTC, to the second."""
     if moment.tzinfo is not datetime.UTC:

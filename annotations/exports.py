@@ -21,10 +21,10 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 
-from annotations import figures
+from annotations import csvsql, csvsqlite, figures
 from annotations.balance import consensus, consensus_of_counts
 from annotations.csvexport import Row, csv_chunks
-from annotations.csvsql import IsoDate, IsoUtc, csv_bytes
+from annotations.csvsql import IsoDate, IsoUtc
 from annotations.kinds import KINDS, NAMES
 from annotations.models import Article, FinishedReview, Label
 
@@ -270,14 +270,19 @@ def _finish_span(labels: list[_Label]) -> Iterator[Row]:
         yield label.row(agreed)
 
 
+# Whole-span exports whose lines the database writes: COPY on PostgreSQL, one
+# SELECT of lines on SQLite. Others format rows in Python (csv_chunks).
+_DATABASE_LINES = {"postgresql": csvsql.csv_bytes, "sqlite": csvsqlite.csv_bytes}
+
+
 def export_bytes(labels: QuerySet[Label], *, whole_spans: bool = False) -> Iterator[bytes]:
     """The CSV file for ``labels``, UTF-8 with BOM, a chunk at a time (``streaming_snapshot``)."""
     with streaming_snapshot():
         figures.refresh(Article.objects.filter(id__in=labels.order_by().values("article_id")))
-        if whole_spans and connection.vendor == "postgresql":
-            # PostgreSQL writes the lines itself (annotations.csvsql), as csv_chunks would.
+        if whole_spans and connection.vendor in _DATABASE_LINES:
+            # The database writes the lines itself, as csv_chunks would.
             yield from (chunk.encode("utf-8") for chunk in csv_chunks(()))
-            yield from csv_bytes(labels)
+            yield from _DATABASE_LINES[connection.vendor](labels)
             return
         for chunk in csv_chunks(export_rows(labels, whole_spans=whole_spans)):
             yield chunk.encode("utf-8")

@@ -23,6 +23,7 @@ from annotations.csvexport import (
     csv_chunks,
     neutralise,
     safe_row,
+    text_field,
 )
 from bench.fixtures import FORMULA_PAYLOADS
 
@@ -195,3 +196,18 @@ def test_a_trigger_after_a_unit_separator_inside_a_cell_is_left_alone():
     written = _read(list(csv_chunks([_row(note="a\x1f=b", quote="=x")])))[1]
     assert written[HEADER.index("note")] == "a\x1f=b"
     assert written[HEADER.index("quote")] == "'=x"
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*KNOWN_BLANKS[:40], *sorted(FORMULA_STARTERS), *",\"\r\n\tab1 'é🇺"]
+        )
+    )
+)
+def test_a_field_joined_by_hand_is_what_the_csv_module_writes(text):
+    # annotations.csvsqlite joins a line's fields itself, each through text_field:
+    # the same text, between two other fields, as csv_chunks writes it.
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(["a", neutralise(text), "b"])
+    assert buffer.getvalue() == f"a,{text_field(text)},b\r\n"

@@ -102,10 +102,11 @@ HOSTILE_NOTES = [
 
 
 def test_the_whole_span_file_is_byte_for_byte_the_row_by_row_file(article, alice, bob, carol):
-    # On PostgreSQL the whole-span export is formatted by the database
-    # (annotations.csvsql), restating csvexport's cell rules, the kind names,
-    # balance.consensus_of_counts and csvexport.iso_utc in SQL; it must equal
-    # what the Python path writes from the rows. On SQLite both are Python.
+    # The whole-span export's lines are written by the database: COPY on
+    # PostgreSQL (annotations.csvsql, restating csvexport's cell rules, the kind
+    # names, balance.consensus_of_counts and csvexport.iso_utc in SQL), one
+    # SELECT on SQLite (annotations.csvsqlite). Each must equal what the Python
+    # path writes from the rows.
     article.title = '=Title, with "quotes"'
     article.outlet = "@Outlet"
     article.byline = '-Ana "Ruiz", Tom\nBrandt'
