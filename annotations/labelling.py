@@ -415,6 +415,19 @@ def _label_history() -> Any:
     return Label.history.model
 
 
+def _history_insert(history_type: str) -> str:
+    """The head of an INSERT of Label's audit history rows as django-simple-history
+    writes them ("+" new, "~" changed), copying the labels of the FROM clause that
+    follows; the date and the user are its two parameters."""
+    quote = connection.ops.quote_name
+    copied = ", ".join(quote(f.column) for f in Label._meta.concrete_fields)
+    return (
+        f"INSERT INTO {quote(_label_history()._meta.db_table)} ({copied}, history_date, "
+        f"history_change_reason, history_type, history_user_id) "
+        f"SELECT {copied}, %s, NULL, '{history_type}', %s FROM "
+    )
+
+
 def _insert(span: Span, label: Label, *, new_span: bool) -> None:
     """Insert ``label`` with its audit history row, and ``span`` first when it is new.
 
@@ -444,12 +457,7 @@ def _insert(span: Span, label: Label, *, new_span: bool) -> None:
         return columns, ", ".join("%s" for _ in fields), params
 
     span_table, label_table = quote(Span._meta.db_table), quote(Label._meta.db_table)
-    copied = ", ".join(quote(f.column) for f in Label._meta.concrete_fields)
-    history = (
-        f"INSERT INTO {quote(_label_history()._meta.db_table)} ({copied}, history_date, "
-        f"history_change_reason, history_type, history_user_id) "
-        f"SELECT {copied}, %s, NULL, '+', %s FROM "
-    )
+    history = _history_insert("+")
     audit = [now, _history_user_id()]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -735,11 +743,35 @@ def _record_author(label: Label, user: Any) -> None:
 
 
 def _update(label: Label, user: Any, kind: str, note: str, source_url: str) -> None:
+    """Change ``label`` to these values, with its audit history row; nothing when unchanged.
+
+    As ``_insert``, not ``Model.save``: the row and the history row
+    django-simple-history writes for a change (``history_type`` "~", ``user``
+    as ``history_user``), in one statement on PostgreSQL (an UPDATE in a WITH
+    clause feeding the history INSERT), two on SQLite.
+    """
     if (label.kind, label.note, label.source_url) == (kind, note, source_url):
         return  # Nothing changed: no write, no audit entry.
     label.kind, label.note, label.source_url = kind, note, source_url
-    _record_author(label, user)
-    label.save(update_fields=["kind", "note", "source_url", "updated_at"])
+    label.updated_at = now = timezone.now()
+    quote = connection.ops.quote_name
+    table = quote(Label._meta.db_table)
+    changing = ("kind", "note", "source_url", "updated_at")
+    fields = [f for f in Label._meta.concrete_fields if f.attname in changing]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    values = [field.get_db_prep_save(getattr(label, field.attname), connection) for field in fields]
+    history = _history_insert("~")
+    audit = [now, getattr(user, "pk", None)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH changed AS (UPDATE {table} SET {assignments} WHERE id = %s RETURNING *) "
+                f"{history}changed",
+                [*values, label.pk, *audit],
+            )
+        else:
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, label.pk])
+            cursor.execute(f"{history}{table} WHERE id = %s", [*audit, label.pk])
 
 
 def set_finished(article_id: int, reviewer: Any, *, finished: bool) -> None:
