@@ -15,9 +15,12 @@ from django.db import connection
 from django.db.models import Model
 
 
-def instance_from_row(model: type[Model], values: Sequence[Any]) -> Any:
-    """An instance of ``model`` from the values of its concrete fields, in their order."""
-    names, columns = _columns(model)
+def instance_from_row(
+    model: type[Model], values: Sequence[Any], fields: tuple[str, ...] | None = None
+) -> Any:
+    """An instance of ``model`` from the values of its concrete fields, in their order;
+    or of only the ``fields`` named (attnames, in the model's order; the rest deferred)."""
+    names, columns = _columns(model, fields)
     converted = []
     for (column, converters), value in zip(columns, values, strict=True):
         for converter in converters:
@@ -27,8 +30,10 @@ def instance_from_row(model: type[Model], values: Sequence[Any]) -> Any:
 
 
 @cache
-def _columns(model: type[Model]) -> tuple[list[str], list[tuple[Any, list[Any]]]]:
-    fields = model._meta.concrete_fields
+def _columns(
+    model: type[Model], only: tuple[str, ...] | None
+) -> tuple[list[str], list[tuple[Any, list[Any]]]]:
+    fields = [f for f in model._meta.concrete_fields if only is None or f.attname in only]
     names = [field.attname for field in fields]
     columns = []
     for field in fields:

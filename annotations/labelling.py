@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from accounts.rows import instance_from_row
 from annotations import ingest, selection, throttle
 from annotations.corrections import SpanText, Status, reanchor
 from annotations.highlights import QUOTE_PREVIEW_CHARS, Known, summary_of
@@ -148,10 +149,19 @@ def _lock_and_bump(
             f"WHERE {where} RETURNING {returning}, counted.writes AS throttle_writes"
         )
         params = [*counting[1], article_id]
-    found = list(Article.objects.raw(sql, params))
-    if not found:
+    # A cursor, not Article.objects.raw: RawQuerySet works out its columns and their
+    # order again on every call (0.47 ms a call against 0.36 ms, round trip included).
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         raise ArticleGone("This article has been deleted meanwhile.")
-    return found[0]
+    article: Article = instance_from_row(
+        Article, row[: len(fields)], tuple(f.attname for f in fields)
+    )
+    if counting is not None:
+        article.throttle_writes = row[-1]  # type: ignore[attr-defined]
+    return article
 
 
 def _lock_for_write(
