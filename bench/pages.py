@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.http.response import HttpResponseBase
@@ -39,6 +40,14 @@ LIVE_QUERIES = 2
 
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
+
+
+def htmx_post(client: Client, url: str, form: dict[str, Any]) -> Any:
+    """POST ``form`` as htmx sends a form: URL-encoded (the test client's default,
+    multipart, cost the server a quarter of a millisecond more to parse)."""
+    return client.post(
+        url, urlencode(form), content_type="application/x-www-form-urlencoded", **HTMX
+    )
 
 
 @dataclass
@@ -144,7 +153,7 @@ def _label_figure(
         def action() -> None:
             start, end, quote = ranges.next()
             form = {"start": start, "end": end, "quote": quote, "kind": kinds[n % len(kinds)]}
-            _ok(client.post(url, form, **HTMX), url).content  # noqa: B018
+            _ok(htmx_post(client, url, form), url).content  # noqa: B018
 
         return action
 

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from annotations.models import Article, LabelKind
     from bench import dataset
-    from bench.pages import HTMX, FreshRanges, logged_in_client
+    from bench.pages import FreshRanges, htmx_post, logged_in_client
     from newsroom import collector
 
     collector.tune()  # as in the app's processes (wsgi.py)
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         start, end, quote = ranges.next()
         kind = LabelKind.values[next(counter) % len(LabelKind.values)]
         form = {"start": start, "end": end, "quote": quote, "kind": kind}
-        response = client.post(url, form, **HTMX)
+        response = htmx_post(client, url, form)
         assert response.status_code == 200, response.status_code
 
     def get(path: str) -> Callable[[], None]:
