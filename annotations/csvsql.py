@@ -15,7 +15,7 @@ restates one Python definition, which stays the rule:
   with a comma, a double quote, CR or LF is quoted, quotes doubled), once
   an empty cell is sent as NULL (``_cell``): COPY quotes an empty string;
 - ``_name``: ``kinds.NAMES``, generated from the table;
-- ``_consensus``: ``balance.consensus_of_counts``, over a group of the span's labels;
+- ``consensus_sql``: ``balance.consensus_of_counts``, over a group of the span's labels;
 - ``UTC_TIMESTAMP`` (also used by ``IsoUtc`` for the row-by-row export):
   ``csvexport.iso_utc``;
 - ``ISO_DATE`` (also used by ``IsoDate``): ``csvexport.text_cell`` of a date,
@@ -27,7 +27,7 @@ one on PostgreSQL, with hostile text, disputes and majorities.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -89,19 +89,20 @@ def _name(column: str) -> str:
     return f"(CASE {column} {cases} ELSE {column} END)"
 
 
-def _consensus() -> str:
-    """The name of a span's consensus (balance.consensus_of_counts), grouped by span.
+def consensus_sql(literal: Callable[[str], str] = _literal) -> str:
+    """The name of a span's consensus (balance.consensus_of_counts), grouped by span;
+    ``literal`` writes a string literal for the database (SQLite has no E'').
 
     Every label of the span is in the group (a whole-span export), so no
     count is zero for a kind that was chosen, and some kind was.
     """
-    counts = {kind: f"count(*) FILTER (WHERE kind = {_literal(kind)})" for kind in KINDS}
+    counts = {kind: f"count(*) FILTER (WHERE kind = {literal(kind)})" for kind in KINDS}
     cases = " ".join(
         f"WHEN {' AND '.join(f'{counts[kind]} > {counts[other]}' for other in KINDS if other != kind)}"
-        f" THEN {_literal(NAMES[kind])}"
+        f" THEN {literal(NAMES[kind])}"
         for kind in KINDS
     )
-    return f"(CASE {cases} ELSE {_literal(NAMES[DISPUTED])} END)"
+    return f"(CASE {cases} ELSE {literal(NAMES[DISPUTED])} END)"
 
 
 class IsoUtc(Func):
@@ -141,14 +142,22 @@ class IsoDate(Func):
         return self.as_sql(compiler, connection, template="coalesce(%(expressions)s, '')", **extra)
 
 
-def _copy_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
-    """``COPY`` of the labels' rows, in the export's order.
+def whole_span_lines(
+    labels: QuerySet[Label], *, article_fields: str, reviewer_name: str, consensus: str, line: str
+) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT a whole-span export's lines are written from, on either database:
+    PostgreSQL's COPY (``_copy_sql``) and SQLite's lines (``annotations.csvsqlite``).
 
-    What is the same for many rows is worked out once: an article's cells
-    once per article (``a``), a reviewer's name once per reviewer (``u``), a
-    span's consensus once per span (``c``, grouped), rather than once per
-    label; each CTE is MATERIALIZED so that PostgreSQL cannot fold it back into
-    the per-label projection.
+    What is the same for many rows is worked out once: an article's fields
+    once per article (``a``: ``article_fields`` over ``annotations_article a``
+    and its cached figures ``g``), a reviewer's name once per reviewer (``u``:
+    ``reviewer_name`` over ``auth_user``), a span's consensus once per span
+    (``c``: ``consensus`` over its labels' kinds, grouped); each CTE is
+    MATERIALIZED so that the database cannot fold it back into the per-label
+    ``line``, which reads ``l`` (the label), ``s`` (its span), ``a``, ``u``,
+    ``c`` and ``f`` (the reviewer's finished review of the article, if any).
+    In the export's order (``exports._ORDER``): orphans, with no offsets, last
+    in each article.
     """
     labels = labels.order_by()
     # The selection's own query in each place, not "id IN (selection)" nested
@@ -159,18 +168,38 @@ def _copy_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
     if not labels.query.where:  # Every label (export_labels, the benchmark): no lookup.
         selected, params = "", ()
     articles = (
-        "SELECT a.id, "
-        f"{_text('a.title')} AS title, {_text('a.outlet')} AS outlet, {_text('a.url')} AS url, "
-        f"{_text('a.byline')} AS byline, {_DATE.format('a.published')} AS published, "
-        # csvexport.coverage_cell, cached by annotations.figures: digits and a dot.
-        f"{_cell('g.coverage')} AS coverage "
-        "FROM annotations_article a "
+        f"SELECT a.id, {article_fields} FROM annotations_article a "
         "LEFT JOIN annotations_articlefigures g ON g.article_id = a.id "
         # A label's article is always its span's (Label.article, as select_labels uses it).
         f"WHERE a.id IN ({of_articles})"
     )
-    reviewers = f"SELECT id, {_text('username')} AS username FROM auth_user"
-    consensus = f"SELECT span_id, {_consensus()} AS name FROM ({kinds}) k GROUP BY span_id"
+    reviewers = f"SELECT id, {reviewer_name} AS username FROM auth_user"
+    grouped = f"SELECT span_id, {consensus} AS name FROM ({kinds}) k GROUP BY span_id"
+    sql = (
+        f"WITH a AS MATERIALIZED ({articles}), u AS MATERIALIZED ({reviewers}), "
+        f"c AS MATERIALIZED ({grouped}) "
+        f"SELECT {line} "
+        "FROM annotations_label l "
+        "JOIN annotations_span s ON s.id = l.span_id "
+        "JOIN a ON a.id = s.article_id "
+        "JOIN u ON u.id = l.reviewer_id "
+        "JOIN c ON c.span_id = l.span_id "
+        "LEFT JOIN annotations_finishedreview f "
+        "ON f.article_id = s.article_id AND f.reviewer_id = l.reviewer_id "
+        f"{f'WHERE l.id IN ({selected}) ' if selected else ''}"
+        'ORDER BY s.article_id, s.start NULLS LAST, s."end" NULLS LAST, l.span_id, l.id'
+    )
+    return sql, (*article_params, *kind_params, *params)
+
+
+def _copy_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
+    """``COPY`` of the labels' rows, in the export's order (``whole_span_lines``)."""
+    article_fields = (
+        f"{_text('a.title')} AS title, {_text('a.outlet')} AS outlet, {_text('a.url')} AS url, "
+        f"{_text('a.byline')} AS byline, {_DATE.format('a.published')} AS published, "
+        # csvexport.coverage_cell, cached by annotations.figures: digits and a dot.
+        f"{_cell('g.coverage')} AS coverage"
+    )
     # Every cell is text, an int or NULL (written as nothing), never an empty string.
     cells = [
         "a.id",
@@ -196,23 +225,14 @@ def _copy_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         UTC_TIMESTAMP.format("l.created_at"),
         UTC_TIMESTAMP.format("l.updated_at"),
     ]
-    sql = (
-        f"COPY (WITH a AS MATERIALIZED ({articles}), u AS MATERIALIZED ({reviewers}), "
-        f"c AS MATERIALIZED ({consensus}) "
-        f"SELECT {', '.join(cells)} "
-        "FROM annotations_label l "
-        "JOIN annotations_span s ON s.id = l.span_id "
-        "JOIN a ON a.id = s.article_id "
-        "JOIN u ON u.id = l.reviewer_id "
-        "JOIN c ON c.span_id = l.span_id "
-        "LEFT JOIN annotations_finishedreview f "
-        "ON f.article_id = s.article_id AND f.reviewer_id = l.reviewer_id "
-        f"{f'WHERE l.id IN ({selected}) ' if selected else ''}"
-        # Orphans (NULL offsets) come last in each article, PostgreSQL's default.
-        'ORDER BY s.article_id, s.start, s."end", l.span_id, l.id'
-        ") TO STDOUT WITH (FORMAT csv)"
+    sql, params = whole_span_lines(
+        labels,
+        article_fields=article_fields,
+        reviewer_name=_text("username"),
+        consensus=consensus_sql(),
+        line=", ".join(cells),
     )
-    return sql, (*article_params, *kind_params, *params)
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
 
 
 def csv_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:

@@ -7,7 +7,7 @@ So SQLite joins each line's fields itself, with ``printf`` (one pass; a NULL
 is an empty field), and Python only reads one string per label and joins
 the lines. What is the same for many labels is formatted once: an article's
 fields per article, a reviewer's name per reviewer, a span's consensus per
-span (each a MATERIALIZED CTE).
+span, in the query both databases share (``csvsql.whole_span_lines``).
 
 No rule is restated in SQL where it could differ from Python's: every text a
 person typed (titles, quotes, notes, names, URLs) goes through
@@ -28,7 +28,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from annotations.csvexport import text_field
-from annotations.kinds import DISPUTED, KINDS, NAMES
+from annotations.csvsql import consensus_sql, whole_span_lines
+from annotations.kinds import KINDS, NAMES
 from annotations.models import AnchorState, Label
 
 # Lines joined into one chunk of bytes for the response: fewer, larger writes.
@@ -59,17 +60,6 @@ def _name(column: str) -> str:
     return f"(CASE {column} {cases} ELSE {_text(column)} END)"
 
 
-def _consensus() -> str:
-    """The name of a span's consensus (balance.consensus_of_counts), grouped by span."""
-    counts = {kind: f"count(*) FILTER (WHERE kind = {_literal(kind)})" for kind in KINDS}
-    cases = " ".join(
-        f"WHEN {' AND '.join(f'{counts[kind]} > {counts[other]}' for other in KINDS if other != kind)}"
-        f" THEN {_literal(NAMES[kind])}"
-        for kind in KINDS
-    )
-    return f"(CASE {cases} ELSE {_literal(NAMES[DISPUTED])} END)"
-
-
 def _finished(column: str) -> str:
     """csvexport.iso_utc of a stored timestamp that may be NULL (an empty field)."""
     # "%%" survives Django's placeholder step as "%".
@@ -98,26 +88,13 @@ def _line(fields: list[str | tuple[str, ...]]) -> str:
 
 
 def _lines_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
-    """The SELECT of the labels' lines, in the export's order (``exports._ORDER``)."""
-    labels = labels.order_by()
-    of_articles, article_params = labels.values("article_id").query.sql_with_params()
-    kinds, kind_params = labels.values("span_id", "kind").query.sql_with_params()
-    selected, params = labels.values("pk").query.sql_with_params()
-    if not labels.query.where:  # Every label: no lookup.
-        selected, params = "", ()
+    """The SELECT of the labels' lines, in the export's order (``csvsql.whole_span_lines``)."""
     article_fields: list[str | tuple[str, ...]] = [
         "a.id",
         *(_text(f"a.{column}") for column in ("title", "outlet", "url", "byline")),
         "a.published",  # a date is stored as its ISO text
         "g.coverage",  # csvexport.coverage_cell, cached by annotations.figures: digits and a dot
     ]
-    articles = (
-        f"SELECT a.id, {_line(article_fields)} AS fields FROM annotations_article a "
-        "LEFT JOIN annotations_articlefigures g ON g.article_id = a.id "
-        f"WHERE a.id IN ({of_articles})"
-    )
-    reviewers = f"SELECT id, {_text('username')} AS username FROM auth_user"
-    consensus = f"SELECT span_id, {_consensus()} AS name FROM ({kinds}) k GROUP BY span_id"
     fields: list[str | tuple[str, ...]] = [
         "a.fields",
         "l.span_id",
@@ -135,22 +112,13 @@ def _lines_sql(labels: QuerySet[Label]) -> tuple[str, tuple[Any, ...]]:
         _utc("l.created_at"),
         _utc("l.updated_at"),
     ]
-    sql = (
-        f"WITH a AS MATERIALIZED ({articles}), u AS MATERIALIZED ({reviewers}), "
-        f"c AS MATERIALIZED ({consensus}) "
-        f"SELECT {_line(fields)} "
-        "FROM annotations_label l "
-        "JOIN annotations_span s ON s.id = l.span_id "
-        "JOIN a ON a.id = s.article_id "
-        "JOIN u ON u.id = l.reviewer_id "
-        "JOIN c ON c.span_id = l.span_id "
-        "LEFT JOIN annotations_finishedreview f "
-        "ON f.article_id = s.article_id AND f.reviewer_id = l.reviewer_id "
-        f"{f'WHERE l.id IN ({selected}) ' if selected else ''}"
-        # Orphans (no offsets) last in each article, as on PostgreSQL.
-        'ORDER BY s.article_id, s.start NULLS LAST, s."end" NULLS LAST, l.span_id, l.id'
+    return whole_span_lines(
+        labels,
+        article_fields=f"{_line(article_fields)} AS fields",
+        reviewer_name=_text("username"),
+        consensus=consensus_sql(_literal),
+        line=_line(fields),
     )
-    return sql, (*article_params, *kind_params, *params)
 
 
 def csv_bytes(labels: QuerySet[Label]) -> Iterator[bytes]:
